@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "ctxh.accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from ctxh.core.navigation import NavItem, register
+
+        register(NavItem(_("Accounts"), "accounts:members", "accounts.Membership", order=80))
+        register(NavItem(_("Audit trail"), "core:audit", "core.AuditEvent", order=90))

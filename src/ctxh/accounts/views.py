@@ -1,0 +1,75 @@
+"""Sign-in, the role-based home page and the members list."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from ctxh.core.models import Job
+from ctxh.core.permissions import require
+from ctxh.organizations.models import Organization
+
+from .models import Membership
+from .roles import Role
+from .tables import MembershipTable
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("accounts:password-change-done")
+
+
+def _programme_figures(user) -> list[dict]:
+    orgs = Organization.objects.visible_to(user, "view").filter(active=True)
+    by_kind = dict(orgs.values_list("kind").annotate(n=Count("id")))
+    facilities = orgs.facilities()
+    capacity = facilities.aggregate(total=Sum("facility__capacity"))["total"] or 0
+    return [
+        {"label": _("Organisations"), "value": sum(by_kind.values())},
+        {"label": _("Social-assistance facilities"), "value": facilities.count()},
+        {"label": _("Ward/commune offices"), "value": by_kind.get("ward_office", 0)},
+        {"label": _("Partner schools"), "value": by_kind.get("school", 0)},
+        {"label": _("Facility capacity (people)"), "value": capacity},
+    ]
+
+
+@login_required
+def home(request):
+    """The home page for the user's roles: their organisations, menu and to-dos."""
+    memberships = request.user.active_memberships
+    roles = {m.role for m in memberships}
+    recent_jobs = Job.objects.visible_to(request.user, "view").filter(created_by=request.user)[:5]
+    context = {
+        "memberships": memberships,
+        "is_programme_office": Role.PROGRAMME_OFFICE in roles or request.user.is_superuser,
+        "figures": _programme_figures(request.user)
+        if Role.PROGRAMME_OFFICE in roles or Role.VIEWER in roles or request.user.is_superuser
+        else [],
+        "recent_jobs": recent_jobs,
+        "todos": [],  # each domain app adds its to-dos here as it lands
+    }
+    return render(request, "accounts/home.html", context)
+
+
+@login_required
+def members(request):
+    """Who holds which role in the organisations the user may see."""
+    require(request.user, Membership, "view")
+    qs = (
+        Membership.objects.visible_to(request.user, "view")
+        .select_related("user", "organization")
+        .order_by("organization__name", "user__username")
+    )
+    table = MembershipTable(qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "accounts/members.html", {"table": table})

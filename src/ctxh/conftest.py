@@ -1,0 +1,64 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+from ctxh.core.testing import make_user
+from ctxh.organizations.tests.factories import FacilityFactory, OrganizationFactory
+
+
+@pytest.fixture
+def agency(db):
+    return OrganizationFactory(code="AGENCY", kind="agency", name="Sở Y tế")
+
+
+@pytest.fixture
+def facility_a(db, ward_a):
+    return FacilityFactory(code="FAC-A", name="Trung tâm Bảo trợ Nguyễn Trãi", ward=ward_a)
+
+
+@pytest.fixture
+def facility_b(db, ward_b):
+    return FacilityFactory(code="FAC-B", name="Mái ấm Hoa Hồng", ward=ward_b)
+
+
+@pytest.fixture
+def wards(db):
+    from django.conf import settings
+
+    from ctxh.core.scoping import SYSTEM
+    from ctxh.geo.models import Ward
+    from ctxh.geo.services import load_units
+
+    load_units(by=SYSTEM, province_code=settings.CTXH_PROVINCE)
+    return list(Ward.objects.order_by("code")[:4])
+
+
+@pytest.fixture
+def ward_a(wards):
+    return wards[0]
+
+
+@pytest.fixture
+def ward_b(wards):
+    return wards[1]
+
+
+@pytest.fixture
+def programme_user(agency):
+    return make_user("programme_office", agency)
+
+
+@pytest.fixture
+def manager_a(facility_a):
+    return make_user("facility_manager", facility_a)
+
+
+@pytest.fixture
+def manager_b(facility_b):
+    return make_user("facility_manager", facility_b)
+
+
+@pytest.fixture
+def student_a(db):
+    school = OrganizationFactory(code="SCHOOL-A", kind="school", name="Trường Đại học A")
+    return make_user("student", school)

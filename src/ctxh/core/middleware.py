@@ -1,0 +1,32 @@
+"""Request middleware: the audit context of a web request, and the Content-Security-Policy."""
+
+from django.conf import settings
+
+from .audit import audit_context
+from .models import AuditEvent
+
+
+class AuditContextMiddleware:
+    """Marks audit events written during a request with source "web" and the client IP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        ip = request.META.get("REMOTE_ADDR")
+        with audit_context(source=AuditEvent.Source.WEB, ip_address=ip):
+            return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends the CSP header (no inline scripts anywhere, so scripts are 'self' only)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "CTXH_CSP", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response

@@ -1,0 +1,101 @@
+"""The one scoping path: ``Model.objects.visible_to(user, action)``.
+
+A model that belongs to an organisation gets its manager from :class:`ScopedQuerySet` and
+says where its organisation is (``scope_organization_field``) and, when a ward officer
+should see it, where its ward is (``scope_ward_field``). What a user may do is answered by
+the user object itself (``user.scope_for(model, action)``, defined by the accounts app from
+its role table), so this module needs nothing from the layers above it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user may perform an action on a kind of object.
+
+    ``everything`` is the programme office's scope; otherwise the union of the listed
+    organisations, of the organisations located in the listed wards, and of the objects
+    the user owns personally (``self_user_id``).
+    """
+
+    everything: bool = False
+    organization_ids: frozenset[int] = field(default_factory=frozenset)
+    ward_ids: frozenset[int] = field(default_factory=frozenset)
+    self_user_id: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.organization_ids or self.ward_ids or self.self_user_id)
+
+    def __or__(self, other: Scope) -> Scope:
+        return Scope(
+            everything=self.everything or other.everything,
+            organization_ids=self.organization_ids | other.organization_ids,
+            ward_ids=self.ward_ids | other.ward_ids,
+            self_user_id=self.self_user_id or other.self_user_id,
+        )
+
+
+NOTHING = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+class _System:
+    """The operator acting through a management command or the demo loader.
+
+    Services accept ``by=SYSTEM`` for work no person does on a page; its audit events
+    carry no user and the source "command" or "job".
+    """
+
+    is_authenticated = False
+    is_superuser = True
+    pk = None
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+
+def scope_for(user, model: type[models.Model], action: str) -> Scope:
+    """The user's scope for ``action`` on ``model`` (nothing for anonymous users)."""
+    if user is SYSTEM:
+        return EVERYTHING
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOTHING
+    if getattr(user, "is_superuser", False):
+        return EVERYTHING
+    resolver = getattr(user, "scope_for", None)
+    return resolver(model, action) if resolver else NOTHING
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how to restrict itself to what a user may see or do."""
+
+    def visible_to(self, user, action: str = "view") -> ScopedQuerySet:
+        """Rows of this queryset within ``user``'s scope for ``action``."""
+        scope = scope_for(user, self.model, action)
+        if scope.everything:
+            return self
+        if scope.empty:
+            return self.none()
+        condition = models.Q(pk__in=[])
+        org_field = getattr(self.model, "scope_organization_field", None)
+        ward_field = getattr(self.model, "scope_ward_field", None)
+        user_field = getattr(self.model, "scope_user_field", None)
+        if scope.organization_ids and org_field:
+            condition |= models.Q(**{f"{org_field}__in": scope.organization_ids})
+        if scope.ward_ids and ward_field:
+            condition |= models.Q(**{f"{ward_field}__in": scope.ward_ids})
+        if scope.self_user_id and user_field:
+            condition |= models.Q(**{user_field: scope.self_user_id})
+        return self.filter(condition)
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

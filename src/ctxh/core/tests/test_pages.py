@@ -1,0 +1,32 @@
+import pytest
+from django.test import Client
+
+from ctxh.core.testing import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_csp_and_security_headers(programme_user):
+    response = client_for(programme_user).get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_unknown_page_is_a_vietnamese_404(programme_user, settings):
+    settings.DEBUG = False
+    response = client_for(programme_user).get("/organizations/999999/")
+    assert response.status_code == 404
+    assert "không tồn tại" in response.content.decode()
+
+
+def test_stale_csrf_token_gets_a_friendly_page(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "hết hạn" in response.content.decode()
+
+
+def test_english_is_available(programme_user):
+    client = client_for(programme_user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Welcome" in client.get("/").content.decode()

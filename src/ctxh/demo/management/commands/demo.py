@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from ctxh.demo.loader import DEFAULT_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo city (168 wards, 92 facilities, 7 schools…) and one account per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default=DEFAULT_PASSWORD, help="Password for every demo account."
+        )
+        parser.add_argument("--quiet", action="store_true", help="Do not list the accounts.")
+
+    def handle(self, *args, password, quiet, **options):
+        report = load_demo(password=password)
+        self.stdout.write(
+            _("Demo data ready: %(c)d organisations created, %(u)d updated, %(n)d users created.")
+            % {
+                "c": report.organizations_created,
+                "u": report.organizations_updated,
+                "n": report.users_created,
+            }
+        )
+        if quiet:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"{'username':<13} {'role':<20} organisation")
+        for account, org in report.accounts:
+            self.stdout.write(f"{account.username:<13} {account.role:<20} {org.name}")
+        self.stdout.write("")
+        self.stdout.write(_("Password for every demo account: %(p)s") % {"p": password})

@@ -1,0 +1,17 @@
+"""Reads shared by the organisation pages, exports and (later) the API."""
+
+from __future__ import annotations
+
+from ctxh.core.searchtext import filter_search
+
+from .models import Organization
+
+
+def organization_list(*, user, query: str | None = None):
+    """Organisations the user may see, with what the list shows loaded in the same query."""
+    qs = (
+        Organization.objects.visible_to(user, "view")
+        .select_related("ward", "facility", "parent")
+        .order_by("name", "id")
+    )
+    return filter_search(qs, query)
