@@ -179,6 +179,7 @@ FORMAT_MODULE_PATH = ["ctxh.formats"]
 
 # --- Static and uploaded files ---------------------------------------------------------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("CTXH_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("CTXH_MEDIA_ROOT", VAR_DIR / "media"))
