@@ -30,3 +30,8 @@ def test_english_is_available(programme_user):
     client = client_for(programme_user)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Welcome" in client.get("/").content.decode()
+
+
+def test_vietnamese_even_when_the_browser_asks_for_english(db):
+    page = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/login/")
+    assert "Đăng nhập" in page.content.decode()
