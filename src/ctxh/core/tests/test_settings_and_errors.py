@@ -18,24 +18,39 @@ handler500 = "ctxh.core.views.error_500"
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {**os.environ, "DEBUG": "0", "CTXH_VAR_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "ctxh.settings"}
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "CTXH_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "ctxh.settings",
+    }
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG=0" in result.stderr
 
 
 def test_production_settings_are_secure(tmp_path):
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "CTXH_VAR_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "ctxh.settings"}
-    code = ("from django.conf import settings as s; "
-            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)")
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, check=True)
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "CTXH_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "ctxh.settings",
+    }
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert result.stdout.split() == ["True", "True", "True"]
 
 

@@ -5,41 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('code', models.PositiveIntegerField(primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('division_type', models.CharField(max_length=40, verbose_name='type')),
-                ('codename', models.CharField(max_length=100)),
+                (
+                    "code",
+                    models.PositiveIntegerField(
+                        primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("division_type", models.CharField(max_length=40, verbose_name="type")),
+                ("codename", models.CharField(max_length=100)),
             ],
             options={
-                'verbose_name': 'province',
-                'verbose_name_plural': 'provinces',
-                'ordering': ['name'],
+                "verbose_name": "province",
+                "verbose_name_plural": "provinces",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('code', models.PositiveIntegerField(primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('phuong', 'Ward'), ('xa', 'Commune'), ('dac_khu', 'Special zone')], max_length=10, verbose_name='type')),
-                ('codename', models.CharField(max_length=100)),
-                ('search_text', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='wards', to='geo.province', verbose_name='province')),
+                (
+                    "code",
+                    models.PositiveIntegerField(
+                        primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("phuong", "Ward"),
+                            ("xa", "Commune"),
+                            ("dac_khu", "Special zone"),
+                        ],
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                ("codename", models.CharField(max_length=100)),
+                ("search_text", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="wards",
+                        to="geo.province",
+                        verbose_name="province",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ward',
-                'verbose_name_plural': 'wards',
-                'ordering': ['name'],
+                "verbose_name": "ward",
+                "verbose_name_plural": "wards",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -6,91 +6,254 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9][A-Z0-9._-]*$', 'Use capital letters, digits, dot, dash or underscore (e.g. CSBTXH-01).')], verbose_name='code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=80, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('agency', 'Standing agency'), ('ward_office', 'Ward/commune office'), ('public_facility', 'Public social-assistance facility'), ('rehab_facility', 'Drug rehabilitation facility'), ('private_facility', 'Non-public social-assistance facility'), ('school', 'University or academy'), ('department', 'Department'), ('association', 'Association or union'), ('ngo', 'NGO or foreign organisation'), ('youth_volunteer', 'Youth Volunteer Force unit')], db_index=True, max_length=20, verbose_name='kind')),
-                ('ownership', models.CharField(choices=[('public', 'Public'), ('non_public', 'Non-public')], default='public', max_length=12, verbose_name='ownership')),
-                ('former_district', models.CharField(blank=True, help_text='Only for older records: the district named before 1 July 2025.', max_length=100, verbose_name='former district')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^[0-9 +().-]{8,20}$', 'Enter a phone number of 8 to 20 digits.')], verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('head_name', models.CharField(blank=True, max_length=150, verbose_name='head of organisation')),
-                ('active', models.BooleanField(db_index=True, default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organizations.organization', verbose_name='parent organisation')),
-                ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='geo.ward', verbose_name='ward/commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=30,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9][A-Z0-9._-]*$",
+                                "Use capital letters, digits, dot, dash or underscore (e.g. CSBTXH-01).",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=80, verbose_name="short name"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("agency", "Standing agency"),
+                            ("ward_office", "Ward/commune office"),
+                            ("public_facility", "Public social-assistance facility"),
+                            ("rehab_facility", "Drug rehabilitation facility"),
+                            ("private_facility", "Non-public social-assistance facility"),
+                            ("school", "University or academy"),
+                            ("department", "Department"),
+                            ("association", "Association or union"),
+                            ("ngo", "NGO or foreign organisation"),
+                            ("youth_volunteer", "Youth Volunteer Force unit"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "ownership",
+                    models.CharField(
+                        choices=[("public", "Public"), ("non_public", "Non-public")],
+                        default="public",
+                        max_length=12,
+                        verbose_name="ownership",
+                    ),
+                ),
+                (
+                    "former_district",
+                    models.CharField(
+                        blank=True,
+                        help_text="Only for older records: the district named before 1 July 2025.",
+                        max_length=100,
+                        verbose_name="former district",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9 +().-]{8,20}$", "Enter a phone number of 8 to 20 digits."
+                            )
+                        ],
+                        verbose_name="phone",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "head_name",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="head of organisation"
+                    ),
+                ),
+                ("active", models.BooleanField(db_index=True, default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("search_text", models.TextField(default="", editable=False)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organizations.organization",
+                        verbose_name="parent organisation",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="geo.ward",
+                        verbose_name="ward/commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceType',
+            name="ServiceType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name_vi', models.CharField(max_length=150, verbose_name='name (Vietnamese)')),
-                ('name_en', models.CharField(max_length=150, verbose_name='name (English)')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name_vi", models.CharField(max_length=150, verbose_name="name (Vietnamese)")),
+                ("name_en", models.CharField(max_length=150, verbose_name="name (English)")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'services',
-                'ordering': ['order', 'code'],
-                'abstract': False,
+                "verbose_name": "service",
+                "verbose_name_plural": "services",
+                "ordering": ["order", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TargetGroup',
+            name="TargetGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name_vi', models.CharField(max_length=150, verbose_name='name (Vietnamese)')),
-                ('name_en', models.CharField(max_length=150, verbose_name='name (English)')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name_vi", models.CharField(max_length=150, verbose_name="name (Vietnamese)")),
+                ("name_en", models.CharField(max_length=150, verbose_name="name (English)")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'target group',
-                'verbose_name_plural': 'target groups',
-                'ordering': ['order', 'code'],
-                'abstract': False,
+                "verbose_name": "target group",
+                "verbose_name_plural": "target groups",
+                "ordering": ["order", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='FacilityProfile',
+            name="FacilityProfile",
             fields=[
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='facility', serialize=False, to='organizations.organization', verbose_name='facility')),
-                ('capacity', models.PositiveIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0)], verbose_name='capacity (people)')),
-                ('licence_number', models.CharField(blank=True, max_length=60, verbose_name='licence number')),
-                ('licence_date', models.DateField(blank=True, null=True, verbose_name='licence date')),
-                ('licence_issuer', models.CharField(blank=True, max_length=150, verbose_name='licence issued by')),
-                ('provides_social_work_services', models.BooleanField(default=False, verbose_name='provides social-work services')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude')),
-                ('services', models.ManyToManyField(blank=True, to='organizations.servicetype', verbose_name='services')),
-                ('target_groups', models.ManyToManyField(blank=True, to='organizations.targetgroup', verbose_name='target groups served')),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="facility",
+                        serialize=False,
+                        to="organizations.organization",
+                        verbose_name="facility",
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="capacity (people)",
+                    ),
+                ),
+                (
+                    "licence_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="licence number"),
+                ),
+                (
+                    "licence_date",
+                    models.DateField(blank=True, null=True, verbose_name="licence date"),
+                ),
+                (
+                    "licence_issuer",
+                    models.CharField(blank=True, max_length=150, verbose_name="licence issued by"),
+                ),
+                (
+                    "provides_social_work_services",
+                    models.BooleanField(
+                        default=False, verbose_name="provides social-work services"
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(
+                        blank=True, to="organizations.servicetype", verbose_name="services"
+                    ),
+                ),
+                (
+                    "target_groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        to="organizations.targetgroup",
+                        verbose_name="target groups served",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'facility profile',
-                'verbose_name_plural': 'facility profiles',
+                "verbose_name": "facility profile",
+                "verbose_name_plural": "facility profiles",
             },
         ),
     ]
