@@ -2,7 +2,7 @@
 
 import pytest
 
-from ctxh.core.testing import make_user
+from ctxh.testing import make_user
 from ctxh.organizations.tests.factories import FacilityFactory, OrganizationFactory
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from ctxh.core.testing import client_for, make_user
+from ctxh.testing import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
 from ctxh.accounts.roles import PERMISSIONS, Role
-from ctxh.core.testing import make_user
+from ctxh.testing import make_user
 from ctxh.organizations.models import Organization
 from ctxh.organizations.tests.factories import FacilityFactory, OrganizationFactory
 

@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 from ctxh.core import jobs
 from ctxh.core.exporting import safe_cell
 from ctxh.core.models import AuditEvent, Job
-from ctxh.core.testing import client_for, make_user
+from ctxh.testing import client_for, make_user
 from ctxh.organizations.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_safe_cell(value, expected):
 
 
 def test_audit_page_is_for_the_programme_office(programme_user, manager_a):
-    from ctxh.core.testing import assert_view_permissions
+    from ctxh.testing import assert_view_permissions
 
     call_command("load_units")
     assert_view_permissions("/audit/", allowed=programme_user, forbidden_role=manager_a)

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from ctxh.core.testing import client_for
+from ctxh.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
