@@ -2,8 +2,8 @@
 
 import pytest
 
-from ctxh.testing import make_user
 from ctxh.organizations.tests.factories import FacilityFactory, OrganizationFactory
+from ctxh.testing import make_user
 
 
 @pytest.fixture

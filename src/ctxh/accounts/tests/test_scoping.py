@@ -1,9 +1,9 @@
 import pytest
 
 from ctxh.accounts.roles import PERMISSIONS, Role
-from ctxh.testing import make_user
 from ctxh.organizations.models import Organization
 from ctxh.organizations.tests.factories import FacilityFactory, OrganizationFactory
+from ctxh.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

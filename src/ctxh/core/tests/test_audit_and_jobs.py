@@ -5,8 +5,8 @@ from openpyxl import load_workbook
 from ctxh.core import jobs
 from ctxh.core.exporting import safe_cell
 from ctxh.core.models import AuditEvent, Job
-from ctxh.testing import client_for, make_user
 from ctxh.organizations.tests.factories import OrganizationFactory
+from ctxh.testing import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ctxh.core.models import AuditEvent
-from ctxh.testing import assert_view_permissions, client_for, make_user
 from ctxh.organizations.models import Organization
 from ctxh.organizations.tests.factories import FacilityFactory, OrganizationFactory
+from ctxh.testing import assert_view_permissions, client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
