@@ -136,12 +136,35 @@ class _Compiled:
         self.groups: list[list[int]] | None = [] if group_of else None
         self.removed: list[tuple[str, str, str]] = []
         max_choices = problem.max_choices
+        # Fast path (the common case: no forbidden pair, no site ranking its students):
+        # every listed site is an eligible choice, so one comprehension per student.
+        plain = self.plain = not forbidden and all(r is None for r in self.own_rank)
         for k, st in enumerate(problem.students):
             if isinstance(st.preferences, str):
                 raise ValueError(f"preferences of student {st.id!r} must be a list")
             if max_choices is not None and len(st.preferences) > max_choices:
                 raise ValueError(f"student {st.id!r} ranks more than {max_choices} sites")
-            full: list[int] = []
+            if plain:
+                try:
+                    full = [site_idx[p] for p in st.preferences]
+                except KeyError as exc:
+                    raise ValueError(
+                        f"student {st.id!r} ranks unknown site {exc.args[0]!r}"
+                    ) from None
+                if len(set(full)) != len(full):
+                    seen: set[int] = set()
+                    for j in full:
+                        if j in seen:
+                            raise ValueError(
+                                f"student {st.id!r} ranks site {sites[j]!r} more than once"
+                            )
+                        seen.add(j)
+                self.prefs.append(full)
+                self.choices.append(full)
+                if self.groups is not None:
+                    self.groups.append([group_of.get((j, st.school), -1) for j in full])
+                continue
+            full = []
             ch: list[int] = []
             for p in st.preferences:
                 j = site_idx.get(p)
@@ -377,13 +400,14 @@ def _explain(
             if j == a:
                 break
             site = c.sites[j]
-            why = c.forbidden.get((k, j))
-            if why is not None:
-                rows.append(Rejection(site, pos, Reason.NOT_ELIGIBLE, why))
-                continue
-            if not c.eligible(k, j):
-                rows.append(Rejection(site, pos, Reason.NOT_RANKED))
-                continue
+            if not c.plain:  # plain problems have no forbidden pair and no ranking sites
+                why = c.forbidden.get((k, j))
+                if why is not None:
+                    rows.append(Rejection(site, pos, Reason.NOT_ELIGIBLE, why))
+                    continue
+                if not c.eligible(k, j):
+                    rows.append(Rejection(site, pos, Reason.NOT_RANKED))
+                    continue
             if codes is not None:
                 rows.append(Rejection(site, pos, _CODE[next(codes)]))
                 continue
