@@ -41,7 +41,11 @@ def navigation_for(request) -> list[dict]:
         model = apps.get_model(item.model)
         if scope_for(request.user, model, item.action).empty:
             continue
-        url = reverse(item.url_name)
-        result.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
+        result.append({"label": item.label, "url": reverse(item.url_name), "active": False})
+    # Only the most specific entry is active (/organizations/facilities/ is "Facilities",
+    # not also "Organisations").
+    matching = [entry for entry in result if request.path.startswith(entry["url"])]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
     request._ctxh_nav = result
     return result

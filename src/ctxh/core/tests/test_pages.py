@@ -35,3 +35,27 @@ def test_english_is_available(programme_user):
 def test_vietnamese_even_when_the_browser_asks_for_english(db):
     page = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/login/")
     assert "Đăng nhập" in page.content.decode()
+
+
+def test_static_files_collect_for_production(tmp_path, settings):
+    """The manifest storage used with DEBUG=0 must find every file the assets reference."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--no-input", verbosity=0)
+    assert (tmp_path / "staticfiles.json").exists()
+
+
+def test_only_the_most_specific_menu_entry_is_active(programme_user):
+    from ctxh.core.navigation import navigation_for
+
+    class Request:
+        path = "/audit/"
+        user = programme_user
+
+    active = [e["label"] for e in navigation_for(Request()) if e["active"]]
+    assert len(active) == 1
