@@ -54,6 +54,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # The standing agency's name changes with reorganisations (DOMAIN.md): configuration.
 CTXH_AGENCY_NAME = os.environ.get("CTXH_AGENCY_NAME", "Sở Y tế Thành phố Hồ Chí Minh")
 CTXH_PROVINCE = int(os.environ.get("CTXH_PROVINCE", "79"))
+# Excel imports: a file with more rows, or larger, is refused before any row is read.
+CTXH_IMPORT_MAX_ROWS = int(os.environ.get("CTXH_IMPORT_MAX_ROWS", "100000"))
+CTXH_IMPORT_MAX_BYTES = int(os.environ.get("CTXH_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
     "ctxh.geo",
     "ctxh.organizations",
     "ctxh.accounts",
+    "ctxh.workforce",
     "ctxh.demo",
 ]
 
@@ -203,10 +207,29 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Map tiles: a URL template ({z}/{x}/{y}, optional {s}); empty = markers on a blank map.
+CTXH_MAP_TILE_URL = os.environ.get(
+    "CTXH_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+).strip()
+CTXH_MAP_TILE_ATTRIBUTION = os.environ.get(
+    "CTXH_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors"
+)
+
+
+def _tile_origin(url: str) -> str:
+    """The tile server's origin for the CSP img-src ("{s}." subdomains become "*.")."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return ""  # empty or relative (served by this site): 'self' covers it
+    return f" {parts.scheme}://{parts.netloc}"
+
+
 CTXH_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
-    "base-uri 'self'; form-action 'self'"
+    f"img-src 'self' data: blob:{_tile_origin(CTXH_MAP_TILE_URL)}; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("CTXH_SECURE_COOKIES", True)

@@ -22,6 +22,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("ctxh.accounts.urls")),
     path("organizations/", include("ctxh.organizations.urls")),
+    path("imports/", include("ctxh.core.importing.urls")),
+    path("workforce/", include("ctxh.workforce.urls")),
     path("", include("ctxh.core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -46,14 +46,44 @@ PERMISSIONS: dict[str, dict[str, dict[str, str]]] = {
         "view": _SEE_ORGANISATIONS,
         "change": {PO: ALL, FM: ORG},
     },
+    # Residents' headcounts: aggregate figures a facility reports; the office sees all.
+    "organizations.residentcount": {
+        "view": {PO: ALL, WO: WARD, FM: ORG, FI: ORG, VW: ALL},
+        "add": {PO: ALL, FM: ORG},
+    },
     "accounts.membership": {
         "view": {PO: ALL, WO: ORG, FM: ORG, SC: ORG, VW: ALL},
         "add": {PO: ALL},
         "change": {PO: ALL},
     },
     "core.auditevent": {"view": {PO: ALL, VW: ALL}},
+    # Workforce: ward officers and facility managers keep their own organisation's people;
+    # the viewer sees everyone but never the full citizen ID ("view_sensitive").
+    "workforce.person": {
+        "view": {PO: ALL, WO: ORG, FM: ORG, VW: ALL},
+        "view_sensitive": {PO: ALL, WO: ORG, FM: ORG},
+        "add": {PO: ALL, WO: ORG, FM: ORG},
+        "change": {PO: ALL, WO: ORG, FM: ORG},
+        "statistics": {PO: ALL, VW: ALL},
+    },
+    "workforce.employment": {
+        "view": {PO: ALL, WO: ORG, FM: ORG, VW: ALL},
+        "add": {PO: ALL, WO: ORG, FM: ORG},
+        "change": {PO: ALL, WO: ORG, FM: ORG},
+    },
+    "workforce.certificate": {
+        "view": {PO: ALL, WO: ORG, FM: ORG, VW: ALL},
+        "add": {PO: ALL, WO: ORG, FM: ORG},
+    },
+    "workforce.fieldinstructor": {
+        "view": {PO: ALL, WO: ORG, FM: ORG, VW: ALL},
+        "change": {PO: ALL, WO: ORG, FM: ORG},
+    },
+    "workforce.personaccesslog": {"view": {PO: ALL, VW: ALL}},
     "core.job": {
-        "view": {PO: ALL, WO: SELF, FM: SELF, FI: SELF, SC: SELF, ST: SELF, TR: SELF, VW: SELF}
+        "view": {PO: ALL, WO: SELF, FM: SELF, FI: SELF, SC: SELF, ST: SELF, TR: SELF, VW: SELF},
+        # Excel imports (the menu entry); each kind narrows it (see ctxh.core.importing).
+        "import": {PO: ALL, WO: ORG, FM: ORG},
     },
 }
 

@@ -19,7 +19,9 @@ from ctxh.geo.services import load_units
 from ctxh.organizations import services as org_services
 from ctxh.organizations.models import Kind, Organization, Ownership, ServiceType, TargetGroup
 
+from . import network
 from . import organizations as data
+from . import workforce as workforce_data
 
 DEFAULT_PASSWORD = "ctxh-demo-2026"
 
@@ -37,6 +39,7 @@ class DemoReport:
     organizations_created: int = 0
     organizations_updated: int = 0
     users_created: int = 0
+    people_created: int = 0
     accounts: list[tuple[DemoAccount, Organization]] = field(default_factory=list)
 
 
@@ -153,6 +156,7 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, stdout=None) -> DemoReport:
         code, facility = row.pop("code"), row.pop("facility")
         row["parent"] = agency if row["ownership"] == Ownership.PUBLIC else None
         _upsert(code, row, facility, report)
+    network.load_headcounts()  # residents of the 92 facilities (20,699 at the latest period)
 
     # The demo ward officers sit in the wards of the two demo facilities, so that each
     # can see a facility of its own ward and none of the other's.
@@ -176,4 +180,5 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, stdout=None) -> DemoReport:
             account_services.user_set_password(by=SYSTEM, user=user, password=password)
         account_services.membership_grant(by=SYSTEM, user=user, organization=org, role=account.role)
         report.accounts.append((account, org))
+    report.people_created = workforce_data.load_workforce()  # ~6,500, one audit event
     return report

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import FacilityProfile, Organization, ServiceType, TargetGroup
+from .models import FacilityProfile, Organization, ResidentCount, ServiceType, TargetGroup
 
 
 @admin.register(Organization)
@@ -14,3 +14,22 @@ class OrganizationAdmin(admin.ModelAdmin):
 admin.site.register(FacilityProfile)
 admin.site.register(TargetGroup)
 admin.site.register(ServiceType)
+
+
+@admin.register(ResidentCount)
+class ResidentCountAdmin(admin.ModelAdmin):
+    """Read-only: headcounts are only ever added through the service (never overwritten)."""
+
+    list_display = ("facility", "period_end", "target_group", "count", "recorded_at", "supersedes")
+    list_filter = ("period_end", "target_group")
+    search_fields = ("facility__code", "facility__name")
+    list_select_related = ("facility", "target_group", "supersedes")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

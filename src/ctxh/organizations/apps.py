@@ -11,10 +11,16 @@ class OrganizationsConfig(AppConfig):
 
         from ctxh.core.navigation import NavItem, register
 
-        from . import jobs  # noqa: F401 - registers the job handlers
+        from . import importing, jobs  # noqa: F401 - registers the job handlers, import kinds
 
         register(
             NavItem(
                 _("Organisations"), "organizations:list", "organizations.Organization", order=20
             )
         )
+        register(
+            NavItem(
+                _("Facilities"), "organizations:facilities", "organizations.Organization", order=21
+            )
+        )
+        register(NavItem(_("Import"), "imports:index", "core.Job", action="import", order=90))

@@ -15,3 +15,13 @@ def organization_list(*, user, query: str | None = None):
         .order_by("name", "id")
     )
     return filter_search(qs, query)
+
+
+# The service network's reads live in their own module (split by sub-domain).
+from .network_selectors import (  # noqa: E402, F401
+    city_residents_by_group,
+    city_residents_total,
+    facility_headcount_history,
+    facility_list,
+    residents_totals,
+)

@@ -133,3 +133,7 @@ def organization_update(
             new=new_changed,
         )
     return org
+
+
+# Residents' headcounts are written by their own module (split by sub-domain).
+from .headcount_services import headcount_load, headcount_submit  # noqa: E402, F401

@@ -22,6 +22,7 @@ from .jobs import EXPORT_KIND
 from .models import FACILITY_KINDS, Organization
 from .selectors import organization_list
 from .tables import OrganizationTable
+from .views_network import network_detail_context
 
 
 @login_required
@@ -72,6 +73,7 @@ def organization_detail(request, pk: int):
             "facility": getattr(org, "facility", None) if org.is_facility else None,
             "children": children,
             "can_change": can_change,
+            **network_detail_context(request, org),
         },
     )
 

@@ -22,7 +22,40 @@ def test_demo_mirrors_the_articles_and_is_idempotent():
     events = AuditEvent.objects.count()
     assert events > 300
     snapshot = list(Organization.objects.values().order_by("id"))
+    # Residents: the articles' 20,699 as of today, with two earlier periods of history.
+    from django.utils import timezone
+
+    from ctxh.organizations.models import ResidentCount
+    from ctxh.organizations.selectors import city_residents_total
+
+    programme = User.objects.get(username="programme")
+    assert city_residents_total(timezone.localdate(), programme) == 20_699
+    assert ResidentCount.objects.values("period_end").distinct().count() == 3
+    assert ResidentCount.objects.values("facility").distinct().count() == 92
+    headcounts = ResidentCount.objects.count()
+    # Workforce: ~6,500 people over the five sectors of DOMAIN.md, loaded with ONE audit event.
+    from ctxh.workforce.models import FieldInstructor, Person
+    from ctxh.workforce.selectors import workforce_statistics
+
+    stats = workforce_statistics()
+    by_sector = {row.label: row.count for row in stats["by_sector"]}
+    assert stats["total"] == Person.objects.count() == 6520
+    assert list(by_sector.values()) == [3000, 1050, 1000, 520, 950]
+    instructors = FieldInstructor.objects.filter(
+        person__current_organization__kind__in=FACILITY_KINDS
+    )
+    assert instructors.count() == 300
+    assert AuditEvent.objects.filter(action="person.bulk_load").count() == 1
+    assert not AuditEvent.objects.filter(action="person.create").exists()
+    people = list(
+        Person.objects.values_list("id", "cccd", "current_organization_id").order_by("id")
+    )
     call_command("demo", "--quiet", "--password", "Demo-pass-2026")
+    assert ResidentCount.objects.count() == headcounts
+    assert (
+        list(Person.objects.values_list("id", "cccd", "current_organization_id").order_by("id"))
+        == people
+    )
     assert AuditEvent.objects.count() == events
     assert list(Organization.objects.values().order_by("id")) == snapshot
     user = User.objects.get(username="ward1")

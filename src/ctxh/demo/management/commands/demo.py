@@ -23,6 +23,13 @@ class Command(BaseCommand):
                 "n": report.users_created,
             }
         )
+        if report.people_created:
+            self.stdout.write(
+                _("Workforce: %(p)d people created (one audit event for the bulk load).")
+                % {"p": report.people_created}
+            )
+        else:
+            self.stdout.write(_("Workforce: already loaded, nothing changed."))
         if quiet:
             return
         self.stdout.write("")

@@ -1,0 +1,159 @@
+"""Reads shared by the workforce pages, exports and the benchmark."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef
+
+from ctxh.core.searchtext import filter_search
+from ctxh.geo.models import Ward
+from ctxh.organizations.models import FACILITY_KINDS, SECTOR_OF_KIND, Kind, Organization, Sector
+
+from .models import (
+    EducationLevel,
+    Person,
+    ProfessionalTitle,
+    StaffType,
+    WorkforceTarget,
+)
+
+
+def person_list(*, user, query: str | None = None):
+    """People the user may see, with what the list shows loaded in the same query.
+
+    The list reads the denormalised ``current_organization`` (never the employment
+    history), so its cost does not depend on how often people moved.
+    """
+    qs = (
+        Person.objects.visible_to(user, "view")
+        .select_related("current_organization", "current_organization__ward", "field_instructor")
+        .order_by("full_name", "id")
+        .paged_by_id()
+    )
+    return filter_search(qs, query).scan_for_order() if query else qs
+
+
+def kinds_of_sector(sector: str) -> list[str]:
+    return [kind for kind, s in SECTOR_OF_KIND.items() if s == sector]
+
+
+def social_work_staff():
+    """Who counts as "social-work staff" for the Decision 112 shares: staff members
+    (not collaborators) of the registry."""
+    return Person.objects.filter(staff_type=StaffType.STAFF)
+
+
+@dataclass
+class Row:
+    label: str
+    count: int
+    share: float  # percent of the total
+
+
+def _rows(counts: dict, labels: list[tuple[str, str]], total: int) -> list[Row]:
+    return [
+        Row(str(label), counts.get(key, 0), 100 * counts.get(key, 0) / total if total else 0.0)
+        for key, label in labels
+    ]
+
+
+@dataclass
+class Coverage:
+    """How many units of a kind have at least one social-work staff member, and targets."""
+
+    indicator: str
+    label: str
+    covered: int
+    total: int
+    targets: list[WorkforceTarget]
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.covered / self.total if self.total else 0.0
+
+    def status(self) -> list[tuple[WorkforceTarget, bool]]:
+        return [(t, Decimal(str(round(self.percent, 2))) >= t.percent) for t in self.targets]
+
+
+def _coverage(indicator: str, covered: int, total: int, targets) -> Coverage:
+    return Coverage(
+        indicator=indicator,
+        label=str(WorkforceTarget.Indicator(indicator).label),
+        covered=covered,
+        total=total,
+        targets=[t for t in targets if t.indicator == indicator],
+    )
+
+
+def workforce_statistics() -> dict:
+    """The city-wide figures of the statistics page (a handful of grouped queries)."""
+    people = Person.objects.all()
+    total = people.count()
+    by_kind = dict(
+        people.filter(current_organization__isnull=False)
+        .values_list("current_organization__kind")
+        .annotate(n=Count("id"))
+        .values_list("current_organization__kind", "n")
+    )
+    by_sector: dict[str, int] = {}
+    for kind, n in by_kind.items():
+        sector = SECTOR_OF_KIND[Kind(kind)]
+        by_sector[sector] = by_sector.get(sector, 0) + n
+    without_org = total - sum(by_kind.values())
+
+    def grouped(field: str) -> dict:
+        return dict(people.values_list(field).annotate(n=Count("id")).values_list(field, "n"))
+
+    by_title = grouped("professional_title")
+    by_education = grouped("education_level")
+    by_staff_type = grouped("staff_type")
+    by_ward = list(
+        people.filter(current_organization__ward__isnull=False)
+        .values("current_organization__ward__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "current_organization__ward__name")
+    )
+
+    staff_here = social_work_staff().filter(current_organization=OuterRef("pk"))
+    ward_offices = Organization.objects.filter(kind=Kind.WARD_OFFICE, active=True)
+    covered_wards = (
+        ward_offices.filter(Exists(staff_here), ward__isnull=False)
+        .values("ward")
+        .distinct()
+        .count()
+    )
+    ward_total = Ward.objects.filter(province_id=settings.CTXH_PROVINCE).count()
+    facilities = Organization.objects.filter(kind__in=FACILITY_KINDS, active=True)
+    covered_facilities = facilities.filter(Exists(staff_here)).count()
+    targets = list(WorkforceTarget.objects.order_by("indicator", "year"))
+
+    return {
+        "total": total,
+        "without_organization": without_org,
+        "by_sector": _rows(by_sector, Sector.choices, total),
+        "by_title": _rows(
+            by_title,
+            [(k, v) for k, v in ProfessionalTitle.choices],
+            total,
+        ),
+        "by_education": _rows(by_education, [*EducationLevel.choices, ("", "—")], total),
+        "by_staff_type": _rows(by_staff_type, StaffType.choices, total),
+        "by_ward": [
+            Row(r["current_organization__ward__name"], r["n"], 100 * r["n"] / total)
+            for r in by_ward
+        ],
+        "coverage": [
+            _coverage(
+                WorkforceTarget.Indicator.WARDS_WITH_STAFF, covered_wards, ward_total, targets
+            ),
+            _coverage(
+                WorkforceTarget.Indicator.FACILITIES_WITH_STAFF,
+                covered_facilities,
+                facilities.count(),
+                targets,
+            ),
+        ],
+    }

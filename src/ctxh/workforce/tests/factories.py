@@ -1,0 +1,31 @@
+import datetime as dt
+
+import factory
+
+from ctxh.workforce.cccd import compose_cccd
+from ctxh.workforce.models import Employment, Gender, Person, StaffType
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    gender = Gender.MALE
+    date_of_birth = dt.date(1990, 5, 17)
+    cccd = factory.Sequence(
+        lambda n: compose_cccd(province=79, gender=Gender.MALE, birth_year=1990, serial=n)
+    )
+    staff_type = StaffType.STAFF
+    education_level = "bachelor"
+    major = "social_work"
+
+
+def employ(person: Person, organization, start=dt.date(2020, 1, 1), position="") -> Employment:
+    """Give a test person an open employment and its denormalised current organisation."""
+    employment = Employment.objects.create(
+        person=person, organization=organization, start_date=start, position=position
+    )
+    Person.objects.filter(pk=person.pk).update(current_organization=organization)
+    person.current_organization = organization
+    return employment

@@ -1,0 +1,272 @@
+"""Workforce pages: people list and detail, create/edit, employment, certificates,
+field-instructor status, the personal-data access log and the statistics page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from ctxh.core.permissions import can, get_visible_or_404, require
+from ctxh.core.scoping import scope_for
+from ctxh.organizations.models import Organization
+
+from . import selectors, services
+from .filters import PersonFilter
+from .forms import (
+    CertificateForm,
+    EmploymentEndForm,
+    EmploymentStartForm,
+    FieldInstructorForm,
+    PersonForm,
+)
+from .models import Certificate, Employment, FieldInstructor, Person, PersonAccessLog
+from .tables import AccessLogTable, PersonTable
+
+PER_PAGE = 25
+
+
+def _employable_organizations(user):
+    """Organisations where ``user`` may register an employment."""
+    scope = scope_for(user, Employment, "add")
+    qs = Organization.objects.active().only("id", "name", "kind", "ward_id").order_by("name")
+    if scope.everything:
+        return qs
+    return qs.filter(Q(pk__in=scope.organization_ids) | Q(ward_id__in=scope.ward_ids))
+
+
+def _may_change(user, person: Person) -> bool:
+    return (
+        can(user, Person, "change")
+        and Person.objects.visible_to(user, "change").filter(pk=person.pk).exists()
+    )
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form (on its field when the form has it)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def person_list(request):
+    require(request.user, Person, "view")
+    filterset = PersonFilter(
+        request.GET,
+        queryset=selectors.person_list(user=request.user),
+        user=request.user,
+        province_code=settings.CTXH_PROVINCE,
+    )
+    table = PersonTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "workforce/person_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "can_add": can(request.user, Person, "add"),
+            "can_see_log": can(request.user, PersonAccessLog, "view"),
+            "can_see_statistics": can(request.user, Person, "statistics"),
+        },
+    )
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = get_visible_or_404(request.user, Person, "view", pk=pk)
+    show_cccd = Person.objects.visible_to(request.user, "view_sensitive").filter(pk=pk).exists()
+    services.record_person_view(person=person, user=request.user)
+    employments = person.employments.select_related("organization", "organization__ward")
+    may_change = _may_change(request.user, person)
+    return render(
+        request,
+        "workforce/person_detail.html",
+        {
+            "person": person,
+            "show_cccd": show_cccd,
+            "employments": employments,
+            "certificates": person.certificates.all(),
+            "instructor": FieldInstructor.objects.filter(person=person).first(),
+            "can_change": may_change,
+            "can_see_log": can(request.user, PersonAccessLog, "view"),
+        },
+    )
+
+
+@login_required
+def person_create(request):
+    require(request.user, Person, "add")
+    organizations = _employable_organizations(request.user)
+    everything = scope_for(request.user, Person, "add").everything
+    form = PersonForm(request.POST or None)
+    employment_form = EmploymentStartForm(
+        request.POST or None, organizations=organizations, required=not everything, prefix="job"
+    )
+    if request.method == "POST" and form.is_valid() and employment_form.is_valid():
+        job = employment_form.cleaned_data
+        try:
+            person = services.person_create(
+                by=request.user,
+                data=form.person_data(),
+                employment=job if job.get("organization") else None,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("“%(name)s” registered.") % {"name": person})
+            return redirect("workforce:detail", pk=person.pk)
+    return render(
+        request,
+        "workforce/person_form.html",
+        {"form": form, "employment_form": employment_form, "title": _("New person")},
+    )
+
+
+@login_required
+def person_edit(request, pk: int):
+    person = get_visible_or_404(request.user, Person, "change", pk=pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, by=request.user, data=form.person_data())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("workforce:detail", pk=person.pk)
+    return render(
+        request,
+        "workforce/person_form.html",
+        {"form": form, "person": person, "title": _("Edit %(name)s") % {"name": person}},
+    )
+
+
+@login_required
+def employment_start(request, pk: int):
+    require(request.user, Employment, "add")
+    person = get_visible_or_404(request.user, Person, "change", pk=pk)
+    form = EmploymentStartForm(
+        request.POST or None, organizations=_employable_organizations(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employment_start(by=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Employment recorded."))
+            return redirect("workforce:detail", pk=person.pk)
+    return render(
+        request,
+        "workforce/small_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("New employment"),
+            "help": _(
+                "The current employment, if any, ends the day before the new one starts; "
+                "the history is kept."
+            ),
+        },
+    )
+
+
+@login_required
+def employment_end(request, pk: int, employment_pk: int):
+    require(request.user, Employment, "change")
+    person = get_visible_or_404(request.user, Person, "change", pk=pk)
+    employment = get_object_or_404(
+        Employment.objects.visible_to(request.user, "change").select_related("organization"),
+        pk=employment_pk,
+        person=person,
+        end_date__isnull=True,
+    )
+    form = EmploymentEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employment_end(
+                by=request.user, employment=employment, end_date=form.cleaned_data["end_date"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Employment ended."))
+            return redirect("workforce:detail", pk=person.pk)
+    return render(
+        request,
+        "workforce/small_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("End employment at %(org)s") % {"org": employment.organization},
+            "help": _(
+                "After this the person has no current organisation until a new employment "
+                "is recorded."
+            ),
+            "danger": True,
+        },
+    )
+
+
+@login_required
+def certificate_add(request, pk: int):
+    require(request.user, Certificate, "add")
+    person = get_visible_or_404(request.user, Person, "change", pk=pk)
+    form = CertificateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.certificate_add(by=request.user, person=person, data=form.cleaned_data)
+        messages.success(request, _("Certificate added."))
+        return redirect("workforce:detail", pk=person.pk)
+    return render(
+        request,
+        "workforce/small_form.html",
+        {"form": form, "person": person, "title": _("Add certificate")},
+    )
+
+
+@login_required
+def field_instructor_set(request, pk: int):
+    require(request.user, FieldInstructor, "change")
+    person = get_visible_or_404(request.user, Person, "change", pk=pk)
+    instance = FieldInstructor.objects.filter(person=person).first()
+    form = FieldInstructorForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.field_instructor_set(by=request.user, person=person, data=form.cleaned_data)
+        messages.success(request, _("Field-instructor status saved."))
+        return redirect("workforce:detail", pk=person.pk)
+    return render(
+        request,
+        "workforce/small_form.html",
+        {"form": form, "person": person, "title": _("Field-instructor status")},
+    )
+
+
+@login_required
+def access_log(request):
+    require(request.user, PersonAccessLog, "view")
+    logs = (
+        PersonAccessLog.objects.visible_to(request.user, "view")
+        .select_related("user", "user_organization", "person", "person__current_organization")
+        .order_by("-viewed_at", "-id")
+    )
+    person_id = request.GET.get("person", "")
+    if person_id.isdigit():
+        logs = logs.filter(person_id=int(person_id))
+    table = AccessLogTable(logs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "workforce/access_log.html", {"table": table})
+
+
+@login_required
+def statistics(request):
+    require(request.user, Person, "statistics")
+    return render(request, "workforce/statistics.html", {"stats": selectors.workforce_statistics()})
