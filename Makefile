@@ -73,9 +73,13 @@ test: env
 	$(BIN)/python bench/matching.py --quick
 	@echo ""; echo "make test: ruff, import-linter, django checks, migrations, messages, pytest on [$$(paste -sd, var/.ran-on | sed 's/,browser//')], browser journeys in headless Chromium, matching smoke bench — all passed."
 
+# Benchmarks print their figures with targets (PASS/MISS); BENCH_DATABASE_URL / DATABASE_URL
+# name a PostgreSQL server for the runs that support it (see each script's docstring).
 bench: env
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/people_list.py
+	$(BIN)/python bench/import_export.py
 
 # Extract strings (needs GNU gettext's xgettext), then compile with polib (no gettext needed).
 messages: env

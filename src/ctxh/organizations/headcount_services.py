@@ -134,7 +134,9 @@ def headcount_submit(
         raise PermissionDenied
     # Serialise submissions of one facility (row lock on PostgreSQL; SQLite locks anyway).
     facility = (
-        Organization.objects.select_for_update().select_related("facility").get(pk=facility.pk)
+        Organization.objects.select_for_update(of=("self",))
+        .select_related("facility")
+        .get(pk=facility.pk)
     )
     _validate_period(period_end)
     note = (note or "").strip()

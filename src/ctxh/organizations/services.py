@@ -102,7 +102,7 @@ def organization_update(
     scope = scope_for(by, Organization, "change")
     org = (
         Organization.objects.visible_to(by, "change")
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(pk=organization.pk)
         .first()
     )

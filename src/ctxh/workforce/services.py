@@ -53,7 +53,12 @@ def _may(by, model: type[models.Model], action: str, organization: Organization 
 
 
 def _locked_person(by, person: Person, action: str = "change") -> Person:
-    locked = Person.objects.visible_to(by, action).select_for_update().filter(pk=person.pk).first()
+    locked = (
+        Person.objects.visible_to(by, action)
+        .select_for_update(of=("self",))
+        .filter(pk=person.pk)
+        .first()
+    )
     if locked is None:
         raise PermissionDenied
     return locked
@@ -122,7 +127,7 @@ def _open_employment(
     *, by, person: Person, organization: Organization, position: str, start_date: dt.date
 ) -> Employment:
     previous = (
-        Employment.objects.select_for_update()
+        Employment.objects.select_for_update(of=("self",))
         .filter(person=person, end_date__isnull=True)
         .select_related("organization")
         .first()
@@ -190,7 +195,7 @@ def employment_end(*, by, employment: Employment, end_date: dt.date) -> Employme
     no current organisation."""
     locked = (
         Employment.objects.visible_to(by, "change")
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("organization", "person")
         .filter(pk=employment.pk)
         .first()
@@ -241,7 +246,7 @@ def field_instructor_set(*, by, person: Person, data: dict[str, Any]) -> FieldIn
     """Create or change the person's field-instructor status (trained, since, capacity)."""
     if not _may(by, FieldInstructor, "change", person.current_organization):
         raise PermissionDenied
-    status = FieldInstructor.objects.select_for_update().filter(person=person).first()
+    status = FieldInstructor.objects.select_for_update(of=("self",)).filter(person=person).first()
     old = audit.snapshot(status) if status else {}
     status = status or FieldInstructor(person=person)
     for name, value in data.items():

@@ -78,7 +78,7 @@ def start_commit(*, preview: Job, by) -> Job:
     if kind is None:
         raise PermissionDenied
     check_allowed(kind, by)
-    locked = Job.objects.select_for_update().get(pk=preview.pk)
+    locked = Job.objects.select_for_update(of=("self",)).get(pk=preview.pk)
     if not can_commit(locked):
         raise ImportFileError(
             _("This check cannot be committed (already committed, or rows were rejected).")

@@ -37,9 +37,8 @@ def browser():
 
 def test_map_works_without_tiles(browser, live_server, programme_user, facility_a, facility_b):
     from ctxh.core.scoping import SYSTEM
-    from ctxh.organizations.services import headcount_submit
-
     from ctxh.organizations.models import TargetGroup
+    from ctxh.organizations.services import headcount_submit
 
     # Transactional tests flush the tables, reference lists included: make sure it is there.
     TargetGroup.objects.get_or_create(

@@ -277,7 +277,7 @@ def test_the_commit_checks_again_and_writes_nothing_if_the_data_changed(
         client.post(f"/imports/jobs/{preview.pk}/commit/")
     done = Job.objects.get(kind="import.commit")
     assert done.status == Job.Status.FAILED
-    assert "1 rows are rejected" in done.error
+    assert "1 dòng bị từ chối" in done.error
     assert not Person.objects.filter(cccd=cccd(12)).exists()
     assert not AuditEvent.objects.filter(action="import.people").exists()
     assert not list((settings.MEDIA_ROOT / "imports").iterdir())  # the upload is gone

@@ -272,7 +272,9 @@ def test_access_log_of_one_person(programme_user, viewer, person_a, person_b):
     client_for(viewer).get(f"/workforce/{person_b.pk}/")
     client = client_for(programme_user)
     detail = client.get(f"/workforce/{person_b.pk}/").content.decode()
-    assert f"/workforce/access-log/?person={person_b.pk}" in detail
+    assert f"/workforce/access-log/?person={person_b.pk}" in detail, detail[detail.find("<main") :][
+        :1500
+    ]
     body = client.get("/workforce/access-log/", {"person": person_a.pk}).content.decode()
     assert "Nguyễn Thị Ánh" in body and "Trần Văn Bảo" not in body
     assert client.get("/workforce/access-log/", {"person": "x"}).status_code == 200
