@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ctxh.organizations.models import Organization
 
 from .models import Certificate, FieldInstructor, Person
+from .services import PERSON_DATA_FIELDS
 
 DATE_INPUT = {"input_formats": ["%d/%m/%Y", "%Y-%m-%d"]}
 
@@ -50,19 +51,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "full_name",
-            "gender",
-            "date_of_birth",
-            "cccd",
-            "phone",
-            "email",
-            "education_level",
-            "major",
-            "major_detail",
-            "professional_title",
-            "staff_type",
-        ]
+        fields = list(PERSON_DATA_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,20 +58,9 @@ from .models import (
     ProfessionalTitle,
     StaffType,
 )
+from .services import PERSON_DATA_FIELDS
 
-PERSON_FIELDS = [
-    "full_name",
-    "gender",
-    "date_of_birth",
-    "cccd",
-    "phone",
-    "email",
-    "education_level",
-    "major",
-    "major_detail",
-    "professional_title",
-    "staff_type",
-]
+PERSON_FIELDS = PERSON_DATA_FIELDS
 
 
 #: The Vietnamese names a file may use (fixed: a file format does not follow the

@@ -21,7 +21,8 @@ from ctxh.organizations.models import Organization
 
 from .models import Certificate, Employment, FieldInstructor, Person, PersonAccessLog
 
-PERSON_FIELDS = (
+#: What a person's record says about them (the page's form and the Excel import set these).
+PERSON_DATA_FIELDS = (
     "full_name",
     "gender",
     "date_of_birth",
@@ -33,8 +34,9 @@ PERSON_FIELDS = (
     "major_detail",
     "professional_title",
     "staff_type",
-    "consent_at",
 )
+#: Everything a service may write, including when consent was recorded.
+PERSON_FIELDS = (*PERSON_DATA_FIELDS, "consent_at")
 CERTIFICATE_FIELDS = ("kind", "number", "issuer", "issued_on")
 FIELD_INSTRUCTOR_FIELDS = ("trained_in_supervision", "since", "max_students", "active")
 _NOT_AUDITED = {"updated_at", "created_at"}
