@@ -10,9 +10,10 @@ from ctxh.geo.models import Ward
 from .models import FACILITY_KINDS, Kind, Organization, Ownership, TargetGroup
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class _NetworkFilterSet(django_filters.FilterSet):
+    """The filters the organisation list and the facilities page share."""
+
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
     ownership = django_filters.ChoiceFilter(label=_("Ownership"), choices=Ownership.choices)
     ward = django_filters.ModelChoiceFilter(label=_("Ward/commune"), queryset=Ward.objects.all())
     target_group = django_filters.ModelChoiceFilter(
@@ -24,35 +25,27 @@ class OrganizationFilter(django_filters.FilterSet):
         label=_("Provides social-work services"),
         field_name="facility__provides_social_work_services",
     )
+
+    def filter_q(self, queryset, name, value):
+        return filter_search(queryset, value)
+
+
+class OrganizationFilter(_NetworkFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
     active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:
         model = Organization
         fields = ["q", "kind", "ownership", "ward", "target_group", "social_work", "active"]
 
-    def filter_q(self, queryset, name, value):
-        return filter_search(queryset, value)
-
 
 FACILITY_KIND_CHOICES = [(k.value, k.label) for k in Kind if k in FACILITY_KINDS]
 
 
-class FacilityFilter(django_filters.FilterSet):
+class FacilityFilter(_NetworkFilterSet):
     """Filters of the facilities page and its map (the map reads the same query string)."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=FACILITY_KIND_CHOICES)
-    ownership = django_filters.ChoiceFilter(label=_("Ownership"), choices=Ownership.choices)
-    ward = django_filters.ModelChoiceFilter(label=_("Ward/commune"), queryset=Ward.objects.all())
-    target_group = django_filters.ModelChoiceFilter(
-        label=_("Target group"),
-        queryset=TargetGroup.objects.all(),
-        field_name="facility__target_groups",
-    )
-    social_work = django_filters.BooleanFilter(
-        label=_("Provides social-work services"),
-        field_name="facility__provides_social_work_services",
-    )
     as_of = django_filters.DateFilter(
         label=_("Residents as of"),
         method="filter_nothing",
@@ -68,9 +61,6 @@ class FacilityFilter(django_filters.FilterSet):
         if province_code is not None:
             self.filters["ward"].queryset = Ward.objects.filter(province_id=province_code)
             self.form.fields["ward"].queryset = self.filters["ward"].queryset
-
-    def filter_q(self, queryset, name, value):
-        return filter_search(queryset, value)
 
     def filter_nothing(self, queryset, name, value):
         # "as of" chooses the date of the headcounts shown, not which facilities.
