@@ -32,6 +32,52 @@ class Scope:
     def empty(self) -> bool:
         return not (self.everything or self.organization_ids or self.ward_ids or self.self_user_id)
 
+    def covers(self, organization=None, *, ward_id: int | None = None, owner_id=None) -> bool:
+        """The one answer to "may this user act on organisation X?".
+
+        ``organization`` is an organisation (or its id); its ward is read from it unless
+        ``ward_id`` is given. ``owner_id`` is the user a personal record belongs to (the
+        SELF reach). Services and views ask this, never a hand-written copy.
+        """
+        if self.everything:
+            return True
+        if organization is not None:
+            org_id = getattr(organization, "pk", organization)
+            if org_id in self.organization_ids:
+                return True
+            if ward_id is None:
+                ward_id = getattr(organization, "ward_id", None)
+        if ward_id is not None and ward_id in self.ward_ids:
+            return True
+        return owner_id is not None and owner_id == self.self_user_id
+
+    def covers_object(self, obj: models.Model) -> bool:
+        """Whether the row ``obj`` lies in this scope, read through its model's scope fields
+        (``scope_organization_field``, ``scope_ward_field``, ``scope_user_field``)."""
+        if self.everything:
+            return True
+        model = type(obj)
+        org_id = _follow(obj, getattr(model, "scope_organization_field", None))
+        ward_id = _follow(obj, getattr(model, "scope_ward_field", None))
+        owner_id = _follow(obj, getattr(model, "scope_user_field", None))
+        return self.covers(org_id, ward_id=ward_id, owner_id=owner_id)
+
+    def q(self, model: type[models.Model]) -> models.Q | None:
+        """The filter selecting ``model``'s rows in this scope (None: every row)."""
+        if self.everything:
+            return None
+        condition = models.Q(pk__in=[])
+        org_field = getattr(model, "scope_organization_field", None)
+        ward_field = getattr(model, "scope_ward_field", None)
+        user_field = getattr(model, "scope_user_field", None)
+        if self.organization_ids and org_field:
+            condition |= models.Q(**{f"{org_field}__in": self.organization_ids})
+        if self.ward_ids and ward_field:
+            condition |= models.Q(**{f"{ward_field}__in": self.ward_ids})
+        if self.self_user_id and user_field:
+            condition |= models.Q(**{user_field: self.self_user_id})
+        return condition
+
     def __or__(self, other: Scope) -> Scope:
         return Scope(
             everything=self.everything or other.everything,
@@ -39,6 +85,21 @@ class Scope:
             ward_ids=self.ward_ids | other.ward_ids,
             self_user_id=self.self_user_id or other.self_user_id,
         )
+
+
+def _follow(obj, path: str | None):
+    """The id at the end of a ``a__b__c`` scope path on an instance (None when absent)."""
+    if not path:
+        return None
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop, None)
+        if obj is None:
+            return None
+    if last == "id":
+        return obj.pk
+    field = obj._meta.get_field(last)
+    return getattr(obj, field.attname, None)
 
 
 NOTHING = Scope()
@@ -75,6 +136,12 @@ def scope_for(user, model: type[models.Model], action: str) -> Scope:
     return resolver(model, action) if resolver else NOTHING
 
 
+def may(user, model: type[models.Model], action: str, organization=None, *, owner_id=None) -> bool:
+    """May ``user`` perform ``action`` on ``model`` rows of ``organization`` (or owned by
+    ``owner_id``)? The single scope question services and views ask."""
+    return scope_for(user, model, action).covers(organization, owner_id=owner_id)
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows how to restrict itself to what a user may see or do."""
 
@@ -85,17 +152,7 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if scope.empty:
             return self.none()
-        condition = models.Q(pk__in=[])
-        org_field = getattr(self.model, "scope_organization_field", None)
-        ward_field = getattr(self.model, "scope_ward_field", None)
-        user_field = getattr(self.model, "scope_user_field", None)
-        if scope.organization_ids and org_field:
-            condition |= models.Q(**{f"{org_field}__in": scope.organization_ids})
-        if scope.ward_ids and ward_field:
-            condition |= models.Q(**{f"{ward_field}__in": scope.ward_ids})
-        if scope.self_user_id and user_field:
-            condition |= models.Q(**{user_field: scope.self_user_id})
-        return self.filter(condition)
+        return self.filter(scope.q(self.model))
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
