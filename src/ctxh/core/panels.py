@@ -18,7 +18,8 @@ their ``AppConfig.ready()``::
     )
 
 ``context`` returns the template's context, or None to leave the panel out (no
-permission, not a facility…). The page renders ``panels.render(slot, request, obj)``.
+permission, not a facility…). The page renders ``panels.render(slot, request, obj)``;
+``column`` is the grid class of the panel's box (full width unless said otherwise).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Panel:
     template: str
     context: Callable[[Any, Any], dict | None]
     order: int = 100
+    column: str = "col-12"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class RenderedPanel:
     key: str
     title: str
     html: SafeString
+    column: str = "col-12"
 
 
 def register(slot: str, panel: Panel) -> None:
@@ -74,5 +77,7 @@ def render(slot: str, request, obj) -> list[RenderedPanel]:
         if context is None:
             continue
         html = render_to_string(panel.template, {"object": obj, **context}, request=request)
-        result.append(RenderedPanel(key=panel.key, title=str(panel.title), html=html))
+        result.append(
+            RenderedPanel(key=panel.key, title=str(panel.title), html=html, column=panel.column)
+        )
     return result

@@ -11,8 +11,8 @@ import datetime as dt
 import random
 
 from ctxh.core.scoping import SYSTEM
-from ctxh.organizations.headcount_services import HeadcountRow, headcount_load
 from ctxh.organizations.models import Organization
+from ctxh.organizations.services import HeadcountRow, headcount_load
 
 #: (as of, people in the 92 facilities); the last one is the articles' figure.
 PERIODS: tuple[tuple[dt.date, int], ...] = (

@@ -12,6 +12,9 @@ class OrganizationsConfig(AppConfig):
         from ctxh.core.navigation import NavItem, register
 
         from . import importing, jobs  # noqa: F401 - registers the job handlers, import kinds
+        from .panels import register_panels
+
+        register_panels()  # the facility's sections of the organisation page
 
         register(
             NavItem(

@@ -9,14 +9,13 @@ from django.utils import timezone
 
 from ctxh.core.models import AuditEvent
 from ctxh.core.scoping import SYSTEM
-from ctxh.organizations.headcount_services import HeadcountRow, headcount_load
 from ctxh.organizations.models import ResidentCount, TargetGroup
 from ctxh.organizations.selectors import (
     city_residents_by_group,
     city_residents_total,
     facility_headcount_history,
 )
-from ctxh.organizations.services import headcount_submit
+from ctxh.organizations.services import HeadcountRow, headcount_load, headcount_submit
 from ctxh.organizations.tests.factories import OrganizationFactory
 from ctxh.testing import make_user
 

@@ -10,10 +10,11 @@ from django.db import transaction
 from ctxh.core import audit
 from ctxh.core.scoping import scope_for
 
-from .models import FacilityProfile, Organization
+from ..models import FacilityProfile, Organization
 
-#: Fields only the programme office may set: they change what the organisation *is*.
-RESTRICTED_FIELDS = frozenset({"code", "kind", "ownership", "parent", "active"})
+#: Fields only the programme office may set: they change what the organisation *is*, or
+#: where it sits: the ward decides which ward officer oversees it.
+RESTRICTED_FIELDS = frozenset({"code", "kind", "ownership", "parent", "ward", "active"})
 ORGANIZATION_FIELDS = (
     "code",
     "name",
@@ -98,7 +99,8 @@ def organization_update(
     facility: dict[str, Any] | None = None,
 ) -> Organization:
     """Change an organisation's details; a facility manager may edit its own, except the
-    fields that define what the organisation is (code, kind, ownership, parent, active)."""
+    fields that define what the organisation is and which ward oversees it (code, kind,
+    ownership, parent, ward, active)."""
     scope = scope_for(by, Organization, "change")
     org = (
         Organization.objects.visible_to(by, "change")
@@ -133,7 +135,3 @@ def organization_update(
             new=new_changed,
         )
     return org
-
-
-# Residents' headcounts are written by their own module (split by sub-domain).
-from .headcount_services import headcount_load, headcount_submit  # noqa: E402, F401

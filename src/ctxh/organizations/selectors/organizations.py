@@ -1,10 +1,10 @@
-"""Reads shared by the organisation pages, exports and (later) the API."""
+"""Reads of the organisation list, shared by its page, its downloads and export job."""
 
 from __future__ import annotations
 
 from ctxh.core.searchtext import filter_search
 
-from .models import Organization
+from ..models import Organization
 
 
 def organization_list(*, user, query: str | None = None):
@@ -15,13 +15,3 @@ def organization_list(*, user, query: str | None = None):
         .order_by("name", "id")
     )
     return filter_search(qs, query)
-
-
-# The service network's reads live in their own module (split by sub-domain).
-from .network_selectors import (  # noqa: E402, F401
-    city_residents_by_group,
-    city_residents_total,
-    facility_headcount_history,
-    facility_list,
-    residents_totals,
-)

@@ -1,4 +1,8 @@
-"""Organisation pages: list, detail, create and edit, and the Excel export job."""
+"""Organisation pages: list, detail, create and edit, and the Excel export job.
+
+The detail page shows what the organisation is; every further section — the facility's
+profile and residents' headcounts (:mod:`ctxh.organizations.panels`), its staff
+(workforce)… — comes through the ``organization_detail`` panel slot."""
 
 from __future__ import annotations
 
@@ -11,18 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from ctxh.core import panels
 from ctxh.core.jobs import start_job
 from ctxh.core.permissions import can, get_visible_or_404, require
 from ctxh.core.scoping import scope_for
 
-from . import services
-from .filters import OrganizationFilter
-from .forms import FacilityProfileForm, OrganizationForm
-from .jobs import EXPORT_KIND
-from .models import FACILITY_KINDS, Organization
-from .selectors import organization_list
-from .tables import OrganizationTable
-from .views_network import network_detail_context
+from .. import services
+from ..filters import OrganizationFilter
+from ..forms import FacilityProfileForm, OrganizationForm
+from ..jobs import EXPORT_KIND
+from ..models import FACILITY_KINDS, Organization
+from ..selectors import organization_list
+from ..tables import OrganizationTable
 
 
 @login_required
@@ -70,10 +74,9 @@ def organization_detail(request, pk: int):
         "organizations/detail.html",
         {
             "org": org,
-            "facility": getattr(org, "facility", None) if org.is_facility else None,
             "children": children,
             "can_change": can_change,
-            **network_detail_context(request, org),
+            "panels": panels.render("organization_detail", request, org),
         },
     )
 

@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ctxh.core import audit
-from ctxh.core.scoping import Scope, scope_for
+from ctxh.core.scoping import scope_for
 
-from .headcount import ResidentCount
-from .models import Organization, TargetGroup
+from ..models import Organization, ResidentCount, TargetGroup
 
 #: Figures older than this are almost certainly a typing mistake (e.g. 0202 for 2020).
 EARLIEST_PERIOD = dt.date(2000, 1, 1)
@@ -37,17 +36,9 @@ class HeadcountResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _in_scope(scope: Scope, facility: Organization) -> bool:
-    return (
-        scope.everything
-        or facility.pk in scope.organization_ids
-        or (facility.ward_id is not None and facility.ward_id in scope.ward_ids)
-    )
-
-
 def can_submit(user, facility: Organization) -> bool:
     """Whether ``user`` may record headcounts for ``facility``."""
-    return facility.is_facility and _in_scope(scope_for(user, ResidentCount, "add"), facility)
+    return facility.is_facility and scope_for(user, ResidentCount, "add").covers(facility)
 
 
 def _validate_period(period_end) -> None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ctxh.core.scoping import ScopedQuerySet
 
-from .models import FACILITY_KINDS, Organization, TargetGroup
+from .organization import FACILITY_KINDS, Organization, TargetGroup
 
 
 class ResidentCountQuerySet(ScopedQuerySet):

@@ -13,10 +13,10 @@ from django.utils import timezone
 from ctxh.core.exporting import csv_response, xlsx_response
 from ctxh.core.permissions import require
 
-from .filters import OrganizationFilter
-from .jobs import EXPORT_HEADERS, export_rows
-from .models import Organization
-from .selectors import organization_list
+from ..filters import OrganizationFilter
+from ..jobs import EXPORT_HEADERS, export_rows
+from ..models import Organization
+from ..selectors import organization_list
 
 
 def _filtered(request):

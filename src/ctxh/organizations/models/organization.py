@@ -233,7 +233,3 @@ class FacilityProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization)
-
-
-# Split by sub-domain (kept under ~600 lines); importable from here as before.
-from .headcount import ResidentCount  # noqa: E402, F401

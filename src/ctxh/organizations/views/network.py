@@ -14,23 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from ctxh.core import panels
 from ctxh.core.permissions import can, get_visible_or_404, require
 
-from .filters import FacilityFilter
-from .forms_network import HeadcountForm
-from .headcount import ResidentCount
-from .headcount_services import can_submit, headcount_submit
-from .models import Organization
-from .network_selectors import (
-    facility_headcount_history,
+from ..filters import FacilityFilter
+from ..forms import HeadcountForm
+from ..models import Organization, ResidentCount
+from ..selectors import (
     facility_list,
     latest_counts,
     map_markers,
     residents_totals,
     social_work_share,
 )
-from .tables import FacilityTable
+from ..services import can_submit, headcount_submit
+from ..tables import FacilityTable
 
 #: The list beside the map stays readable; filters narrow it further.
 MAP_LIST_LIMIT = 500
@@ -137,7 +134,7 @@ def headcount_submit_view(request, pk: int):
     if not org.is_facility or not can_submit(request.user, org):
         # Not a facility, or visible but not theirs to report: like one that does not exist.
         raise Http404
-    latest_period, initial_counts = latest_counts(facility=org)
+    latest_period, initial_counts = latest_counts(user=request.user, facility=org)
     form = HeadcountForm(
         request.POST if request.method == "POST" else None,
         facility=org,
@@ -184,16 +181,3 @@ def _add_service_errors(form, exc: ValidationError) -> None:
     else:
         form.add_error(None, exc.messages)
 
-
-def network_detail_context(request, org: Organization) -> dict:
-    """What the organisation detail page adds for a facility: headcount history, the
-    right to submit one, and the panels other apps register (staff, students…)."""
-    context = {
-        "panels": panels.render("organization_detail", request, org),
-        "headcounts": None,
-        "can_submit_headcount": False,
-    }
-    if org.is_facility:
-        context["headcounts"] = facility_headcount_history(user=request.user, facility=org)
-        context["can_submit_headcount"] = can_submit(request.user, org)
-    return context

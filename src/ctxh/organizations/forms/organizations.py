@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ctxh.geo.models import Ward
 
-from .models import FacilityProfile, Organization
-from .services import RESTRICTED_FIELDS
+from ..models import FacilityProfile, Organization
+from ..services import RESTRICTED_FIELDS
 
 
 class OrganizationForm(forms.ModelForm):

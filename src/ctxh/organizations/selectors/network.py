@@ -2,7 +2,7 @@
 as of a date, a facility's headcount history and the map markers.
 
 Every read goes through ``visible_to``: the programme office reads the city, a ward officer
-its ward, a facility manager its facility. Re-exported from :mod:`.selectors`.
+its ward, a facility manager its facility. Re-exported from :mod:`ctxh.organizations.selectors`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from django.utils import timezone
 from ctxh.core.permissions import can
 from ctxh.core.scoping import scope_for
 
-from .headcount import ResidentCount
-from .models import Organization, TargetGroup
+from ..models import Organization, ResidentCount, TargetGroup
 
 
 def _latest_rows(*, user, as_of: dt.date) -> QuerySet:
@@ -205,17 +204,19 @@ def _is_superseded(row: ResidentCount) -> bool:
     return True
 
 
-def latest_counts(*, facility: Organization) -> tuple[dt.date | None, dict[int, int]]:
-    """The figures in force of the facility's latest period (to prefill the form)."""
+def latest_counts(*, user, facility: Organization) -> tuple[dt.date | None, dict[int, int]]:
+    """The figures in force of the facility's latest period (to prefill the form), as far
+    as ``user`` may read them (nothing otherwise)."""
+    visible = ResidentCount.objects.visible_to(user, "view")
     latest = (
-        ResidentCount.objects.filter(facility=facility)
+        visible.filter(facility=facility)
         .order_by("-period_end")
         .values_list("period_end", flat=True)
         .first()
     )
     if latest is None:
         return None, {}
-    rows = ResidentCount.objects.current().filter(facility=facility, period_end=latest)
+    rows = visible.current().filter(facility=facility, period_end=latest)
     return latest, dict(rows.values_list("target_group_id", "count"))
 
 

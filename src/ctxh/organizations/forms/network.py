@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organization, TargetGroup
+from ..models import Organization, TargetGroup
 
 
 class HeadcountForm(forms.Form):
