@@ -29,6 +29,16 @@ QUOTA_FULL = 2
 INSTRUCTORS_FULL = 3
 
 
+def check_capacity(kind: str, name: object, cap: object) -> int:
+    """A capacity as given by the caller, checked: a whole number, not negative (both public
+    modules validate their named input with it before compiling it for the kernels)."""
+    if isinstance(cap, bool) or not isinstance(cap, int):
+        raise ValueError(f"{kind} {name!r} has a non-integer capacity {cap!r}")
+    if cap < 0:
+        raise ValueError(f"{kind} {name!r} has a negative capacity {cap}")
+    return cap
+
+
 def da_hr_named(
     students: list[str],
     lists: list[Sequence[str]],

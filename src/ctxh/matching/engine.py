@@ -23,6 +23,7 @@ from ._core import (
     QUOTA_FULL,
     SITE_FULL,
     InstructorFlow,
+    check_capacity,
     da_laminar,
     sd_general,
 )
@@ -35,7 +36,6 @@ from .model import (
     SchoolSummary,
     Summary,
 )
-from .simple import _check_capacity
 
 _CODE = {
     SITE_FULL: Reason.SITE_FULL,
@@ -79,9 +79,9 @@ class _Compiled:
         inst_idx = _unique("instructor", insts)
         self.students, self.sites, self.insts = students, sites, insts
         self.school = [s.school for s in problem.students]
-        self.caps = [_check_capacity("site", p.id, p.capacity) for p in problem.sites]
+        self.caps = [check_capacity("site", p.id, p.capacity) for p in problem.sites]
         self.inst_caps = [
-            _check_capacity("instructor", x.id, x.capacity) for x in problem.instructors
+            check_capacity("instructor", x.id, x.capacity) for x in problem.instructors
         ]
         self.site_insts: list[list[int]] = []
         self.own_rank: list[dict[int, int] | None] = []
@@ -123,7 +123,7 @@ class _Compiled:
         self.group_caps: list[int] = []
         for j, p in enumerate(problem.sites):
             for sch, q in p.school_quotas.items():
-                _check_capacity(f"school quota {sch!r} of site", p.id, q)
+                check_capacity(f"school quota {sch!r} of site", p.id, q)
                 group_of[j, sch] = len(self.group_caps)
                 self.group_caps.append(q)
         order = priority_order(problem)

@@ -20,17 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._core import da_hr_named, da_laminar
+from ._core import check_capacity, da_hr_named, da_laminar
+from .engine import blocking_pairs
 
 Prefs = Mapping[str, Sequence[str]]
-
-
-def _check_capacity(kind: str, name: object, cap: object) -> int:
-    if isinstance(cap, bool) or not isinstance(cap, int):
-        raise ValueError(f"{kind} {name!r} has a non-integer capacity {cap!r}")
-    if cap < 0:
-        raise ValueError(f"{kind} {name!r} has a negative capacity {cap}")
-    return cap
 
 
 def _index_students(student_prefs: Prefs, known_sites: Mapping[str, Any]) -> list[list[Any]]:
@@ -90,7 +83,7 @@ class CompiledHR:
             if p not in capacities:
                 raise ValueError(f"site {p!r} has no capacity")
         for p, c in capacities.items():
-            caps[p] = _check_capacity("site", p, c)
+            caps[p] = check_capacity("site", p, c)
         lens = list(map(len, lists))
         if list(map(len, map(set, lists))) != lens or not set().union(*lists) <= caps.keys():
             _index_students(student_prefs, caps)  # raises, naming the offender
@@ -150,9 +143,7 @@ class CompiledSPA:
     ):
         instructors = list(instructor_capacities)
         inst_idx = {x: j for j, x in enumerate(instructors)}
-        inst_caps = [
-            _check_capacity("instructor", x, instructor_capacities[x]) for x in instructors
-        ]
+        inst_caps = [check_capacity("instructor", x, instructor_capacities[x]) for x in instructors]
         for x in instructor_prefs:
             if x not in inst_idx:
                 raise ValueError(f"instructor {x!r} has preferences but no capacity")
@@ -171,7 +162,7 @@ class CompiledSPA:
         for p in sites:
             if p not in site_capacities:
                 raise ValueError(f"site {p!r} has no capacity")
-            caps.append(_check_capacity("site", p, site_capacities[p]))
+            caps.append(check_capacity("site", p, site_capacities[p]))
         students = list(student_prefs)
         student_idx = {s: k for k, s in enumerate(students)}
         raw = _index_students(student_prefs, site_idx)
@@ -402,8 +393,6 @@ def find_blocking_pairs(*args: Any, **kwargs: Any) -> list[tuple[str, str]]:
     if keys & _HR_KEYS or n == 4:
         return find_blocking_pairs_hr(*args, **kwargs)
     if n == 2:
-        from .engine import blocking_pairs
-
         return blocking_pairs(*args, **kwargs)
     raise TypeError(
         "find_blocking_pairs expects 4 arguments (HR), 6 arguments (SPA-S) or (problem, result)"
