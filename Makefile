@@ -36,9 +36,10 @@ worker: env
 	$(BIN)/ctxh db_worker
 
 lint: env
-	$(BIN)/ruff check src bench
-	$(BIN)/ruff format --check src bench
+	$(BIN)/ruff check src bench tools
+	$(BIN)/ruff format --check src bench tools
 	$(BIN)/lint-imports
+	$(BIN)/python tools/check_import_cycles.py
 
 check: env
 	$(BIN)/ctxh check --fail-level WARNING
