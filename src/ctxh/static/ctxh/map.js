@@ -2,6 +2,8 @@
 // data- attributes on #facility-map; markers come from the scoped JSON endpoint.
 // With no tile server configured, or none reachable, the markers still show on a blank
 // background and the list beside the map stays usable.
+// Names and every other value from the data are put in the page as text (textContent,
+// DOM nodes), never as HTML: Leaflet would parse a string given to bindPopup/bindTooltip.
 (function () {
   "use strict";
 
@@ -86,7 +88,7 @@
             fillOpacity: 0.9,
           }).addTo(map);
           marker.bindPopup(popupContent(f, labels));
-          marker.bindTooltip(f.name);
+          marker.bindTooltip(el("span", null, f.name));
           markers[f.id] = marker;
           bounds.push([f.lat, f.lng]);
         });
