@@ -54,6 +54,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # The standing agency's name changes with reorganisations (DOMAIN.md): configuration.
 CTXH_AGENCY_NAME = os.environ.get("CTXH_AGENCY_NAME", "Sở Y tế Thành phố Hồ Chí Minh")
 CTXH_PROVINCE = int(os.environ.get("CTXH_PROVINCE", "79"))
+#: The address users reach the site at: the links in invitation and reset e-mails use it.
+CTXH_BASE_URL = os.environ.get("CTXH_BASE_URL", "http://127.0.0.1:8000")
 # Excel imports: a file with more rows, or larger, is refused before any row is read.
 CTXH_IMPORT_MAX_ROWS = int(os.environ.get("CTXH_IMPORT_MAX_ROWS", "100000"))
 CTXH_IMPORT_MAX_BYTES = int(os.environ.get("CTXH_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -157,6 +159,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Invitations and password resets: a one-time link, valid 3 days by default.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("CTXH_LINK_DAYS", "3")) * 24 * 60 * 60
+# Mail: printed on the console unless an SMTP server is configured.
+EMAIL_HOST = os.environ.get("CTXH_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("CTXH_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("CTXH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CTXH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("CTXH_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("CTXH_EMAIL_FROM", "ctxh <no-reply@ctxh.local>")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

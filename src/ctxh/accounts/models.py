@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ctxh.core.scoping import NOTHING, Scope, ScopedQuerySet
+from ctxh.core.searchtext import normalize
+from ctxh.core.validators import validate_vn_phone
 
 from .roles import ALL, ORG, SELF, WARD, Role, reach
 
@@ -17,7 +19,15 @@ class User(AbstractUser):
     """A person who signs in. What they may do comes only from their memberships."""
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_vn_phone])
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[("vi", _("Vietnamese")), ("en", _("English"))],
+        default="vi",
+    )
+    #: Accent-free, lower-case username, full name and e-mail, for the account search.
+    search_text = models.TextField(editable=False, blank=True, db_index=False)
 
     class Meta:
         verbose_name = _("user")
@@ -25,6 +35,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def refresh_search_text(self) -> None:
+        self.search_text = normalize(" ".join([self.username, self.full_name, self.email]))
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"username", "full_name", "email"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @cached_property
     def active_memberships(self) -> list[Membership]:

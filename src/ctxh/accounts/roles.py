@@ -51,10 +51,12 @@ PERMISSIONS: dict[str, dict[str, dict[str, str]]] = {
         "view": {PO: ALL, WO: WARD, FM: ORG, FI: ORG, VW: ALL},
         "add": {PO: ALL, FM: ORG},
     },
+    # Accounts: the programme office administers everyone; a ward office, a facility and
+    # a school administer their own organisation's accounts (which roles: GRANTABLE_ROLES).
     "accounts.membership": {
         "view": {PO: ALL, WO: ORG, FM: ORG, SC: ORG, VW: ALL},
-        "add": {PO: ALL},
-        "change": {PO: ALL},
+        "add": {PO: ALL, WO: ORG, FM: ORG, SC: ORG},
+        "change": {PO: ALL, WO: ORG, FM: ORG, SC: ORG},
     },
     "core.auditevent": {"view": {PO: ALL, VW: ALL}},
     # Workforce: ward officers and facility managers keep their own organisation's people;
@@ -91,3 +93,24 @@ PERMISSIONS: dict[str, dict[str, dict[str, str]]] = {
 def reach(model_label: str, action: str, role: str) -> str | None:
     """The reach of ``role`` for ``action`` on ``model_label`` (None: not allowed)."""
     return PERMISSIONS.get(model_label, {}).get(action, {}).get(role)
+
+
+#: Which roles a holder of a role may grant in the organisations its scope covers.
+GRANTABLE_ROLES: dict[str, frozenset[str]] = {
+    PO: frozenset(Role.values),
+    WO: frozenset({WO}),
+    FM: frozenset({FM, FI}),
+    SC: frozenset({SC, ST}),
+}
+
+#: The kinds of organisation a role belongs to (None: any kind).
+ROLE_ORGANIZATION_KINDS: dict[str, frozenset[str] | None] = {
+    PO: frozenset({"agency"}),
+    VW: frozenset({"agency", "department"}),
+    WO: frozenset({"ward_office"}),
+    FM: frozenset({"public_facility", "rehab_facility", "private_facility"}),
+    FI: frozenset({"public_facility", "rehab_facility", "private_facility"}),
+    SC: frozenset({"school"}),
+    ST: frozenset({"school"}),
+    TR: None,
+}

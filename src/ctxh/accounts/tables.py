@@ -1,7 +1,10 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership
+from .models import Membership, User
 
 
 class MembershipTable(tables.Table):
@@ -15,3 +18,38 @@ class MembershipTable(tables.Table):
         model = Membership
         fields = ("user", "full_name", "role", "organization", "active")
         empty_text = _("No accounts yet.")
+
+
+class AccountTable(tables.Table):
+    """One row per account, with its roles and state."""
+
+    username = tables.Column(verbose_name=_("Username"), linkify=False)
+    full_name = tables.Column(verbose_name=_("Full name"))
+    email = tables.Column(verbose_name=_("E-mail"))
+    roles = tables.Column(verbose_name=_("Roles"), accessor="pk", orderable=False)
+    is_active = tables.BooleanColumn(verbose_name=_("Active"))
+    locked = tables.BooleanColumn(verbose_name=_("Locked"), orderable=False)
+    last_login = tables.DateTimeColumn(
+        verbose_name=_("Last sign-in"), format="d/m/Y H:i", default=_("never")
+    )
+
+    class Meta:
+        model = User
+        fields = ("username", "full_name", "email", "roles", "is_active", "locked", "last_login")
+        empty_text = _("No account matches these filters.")
+        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "accounts"}
+
+    def render_username(self, record):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("accounts:account", args=[record.pk]), record.username
+        )
+
+    def render_roles(self, record):
+        active = [m for m in record.memberships.all() if m.active]
+        if not active:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            '{} <span class="text-muted small">· {}</span>',
+            ((m.get_role_display(), m.organization.name) for m in active),
+        )

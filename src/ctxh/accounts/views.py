@@ -8,19 +8,17 @@ from django.db.models import Count, Sum
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from ctxh.core.models import Job
-from ctxh.core.permissions import require
 from ctxh.organizations.models import Organization
 
-from .models import Membership
+from .forms import LoginForm
 from .roles import Role
-from .tables import MembershipTable
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
@@ -59,17 +57,3 @@ def home(request):
         "todos": [],  # each domain app adds its to-dos here as it lands
     }
     return render(request, "accounts/home.html", context)
-
-
-@login_required
-def members(request):
-    """Who holds which role in the organisations the user may see."""
-    require(request.user, Membership, "view")
-    qs = (
-        Membership.objects.visible_to(request.user, "view")
-        .select_related("user", "organization")
-        .order_by("organization__name", "user__username")
-    )
-    table = MembershipTable(qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "accounts/members.html", {"table": table})

@@ -28,7 +28,11 @@ from django.utils.translation import gettext as _
 from ctxh.core.searchtext import normalize
 
 #: Modules that define import kinds; imported on first use (missing ones are skipped).
-KIND_MODULES = ["ctxh.organizations.importing", "ctxh.workforce.importing"]
+KIND_MODULES = [
+    "ctxh.organizations.importing",
+    "ctxh.workforce.importing",
+    "ctxh.accounts.importing",
+]
 
 
 class CellError(Exception):
