@@ -62,3 +62,13 @@ def manager_b(facility_b):
 def student_a(db):
     school = OrganizationFactory(code="SCHOOL-A", kind="school", name="Trường Đại học A")
     return make_user("student", school)
+
+
+@pytest.fixture
+def permission_world(db, settings, tmp_path):
+    """The users and objects of the permission matrix (see ``ctxh.testing``); files go to
+    a temporary MEDIA_ROOT."""
+    from ctxh.testing import PermissionWorld
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return PermissionWorld()

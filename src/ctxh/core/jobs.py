@@ -122,3 +122,8 @@ def execute(job_id: int) -> Job:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def unregister(kind: str) -> Handler | None:
+    """Remove the handler of ``kind`` and return it (for tests that register their own)."""
+    return _handlers.pop(kind, None)

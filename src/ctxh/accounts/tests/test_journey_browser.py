@@ -4,10 +4,11 @@ made for its role, and signs out. A screenshot is kept under test-artifacts/ on 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+from ctxh.testing import chromium_executable
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,9 +18,7 @@ PASSWORD = "Demo-journey-2026"
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = shutil.which("chromium")
-    if not executable:
-        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
+    executable = chromium_executable()  # skips, or fails in CI (CI=true)
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
     from playwright.sync_api import sync_playwright
 

@@ -6,7 +6,7 @@ from ctxh.core import jobs
 from ctxh.core.exporting import safe_cell
 from ctxh.core.models import AuditEvent, Job
 from ctxh.organizations.tests.factories import OrganizationFactory
-from ctxh.testing import client_for, make_user
+from ctxh.testing import client_for, job_handler, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -79,17 +79,36 @@ def test_a_job_of_another_user_is_404(
 
 
 def test_a_failing_job_is_marked_failed_with_a_message(programme_user):
-    @jobs.handler("test.fails")
     def fails(job, progress):
         progress(50, "half")
         raise jobs.JobError("Tệp không hợp lệ")
 
     job = Job.objects.create(kind="test.fails", title="x", created_by=programme_user)
-    jobs.execute(job.pk)
+    with job_handler("test.fails", fails):
+        jobs.execute(job.pk)
+    assert "test.fails" not in jobs.registered_kinds()  # no handler left behind
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert job.error == "Tệp không hợp lệ"
     assert job.finished_at is not None
+
+
+def test_a_test_handler_replaces_a_kind_only_for_its_block(programme_user):
+    kind = "organizations.export_xlsx"
+    original = jobs.unregister(kind)
+    assert original is not None
+    jobs.handler(kind)(original)
+    kinds = jobs.registered_kinds()
+
+    def quick(job, progress):
+        job.message = "replaced"
+
+    job = Job.objects.create(kind=kind, title="x", created_by=programme_user)
+    with job_handler(kind, quick):
+        assert jobs.execute(job.pk).message == "replaced"
+    assert jobs.registered_kinds() == kinds
+    assert jobs.unregister(kind) is original  # the app's handler is back
+    jobs.handler(kind)(original)
 
 
 def test_htmx_progress_partial_polls_until_finished(programme_user):

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from ctxh.testing import chromium_executable
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,9 +21,7 @@ ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = shutil.which("chromium")
-    if not executable:
-        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
+    executable = chromium_executable()  # skips, or fails in CI (CI=true)
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 

@@ -14,6 +14,7 @@ def test_facility_page_lists_its_staff_for_those_who_may_see_people(
         assert 'data-testid="panel-staff"' in page
         assert person_a.full_name in page
     # the student's school is not the facility: 404; but its own school page has no staff panel
+    assert client_for(student_a).get(url).status_code == 404
     school = student_a.memberships.get().organization
     page = client_for(student_a).get(f"/organizations/{school.pk}/").content.decode()
     assert 'data-testid="panel-staff"' not in page

@@ -34,8 +34,9 @@ def test_figures(city):
     assert sum(titles.values()) == 5
     assert stats["by_title"][2].count == 1  # grade III
     wards, facilities = stats["coverage"]
-    # Wards: 1 covered out of every ward of the province (168 in the fixture's data).
-    assert wards.covered == 1 and wards.total >= 4
+    # Wards: 1 covered out of every ward of the province — Ho Chi Minh City's 168.
+    assert (wards.covered, wards.total) == (1, 168)
+    assert round(wards.percent, 2) == 0.60
     assert (facilities.covered, facilities.total) == (1, 2)
     assert facilities.percent == 50.0
     assert [(t.year, met) for t, met in facilities.status()] == [(2025, False), (2030, False)]
@@ -61,3 +62,10 @@ def test_page_shows_coverage_and_targets(city, programme_user):
 def test_page_with_no_data(programme_user):
     response = client_for(programme_user).get("/workforce/statistics/")
     assert response.status_code == 200
+    stats = response.context["stats"]
+    assert stats["total"] == 0 and stats["without_organization"] == 0 and stats["by_ward"] == []
+    assert [(c.covered, c.total, c.percent) for c in stats["coverage"]] == [(0, 0, 0.0)] * 2
+    body = response.content.decode()
+    assert 'data-testid="total">0<' in body
+    assert body.count('data-testid="percent">0,0%<') == 2  # no division by zero
+    assert "Chưa có dữ liệu." in body  # the empty ward table says so
