@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from ctxh.core.exporting import csv_response, xlsx_response
@@ -45,6 +45,7 @@ def _filtered(request):
 
 
 @login_required
+@require_GET
 def account_list(request):
     """Every account the user may see, with search, filters, sorting and export."""
     require(request.user, Membership, "view")
@@ -96,6 +97,7 @@ def _export_rows(queryset):
 
 
 @login_required
+@require_GET
 def account_export(request, fmt: str):
     """``/accounts/members/export.xlsx|csv``: the filtered list."""
     if fmt not in {"xlsx", "csv"}:
@@ -150,6 +152,7 @@ def _account_or_404(request, pk: int) -> User:
 
 
 @login_required
+@require_GET
 def account_detail(request, pk: int):
     """An account: its roles, its state and what its administrators may do."""
     account = _account_or_404(request, pk)

@@ -2,14 +2,22 @@
 
 import pytest
 
-from ctxh.testing import ViewCase, assert_view_permissions, register
+from ctxh.testing import ViewCase, assert_view_permissions, make_user, register
 
 pytestmark = pytest.mark.django_db
+
+def _instructor(world):
+    """A field instructor of facility A (an account its manager administers)."""
+    if not hasattr(world, "instructor_a"):
+        world.instructor_a = make_user("field_instructor", world.facility_a)
+    return world.instructor_a
+
 
 CASES = register(
     ViewCase("home", allowed=("programme", "manager_a", "student", "nobody"), everyone=True),
     ViewCase(
         "accounts:members",
+        methods=("get",),
         allowed=("programme", "viewer", "manager_a", "ward_officer_a"),
         forbidden_role=("student", "nobody"),
     ),
@@ -25,6 +33,80 @@ CASES = register(
         everyone=True,
     ),
     ViewCase("accounts:password-change-done", methods=("get",), allowed=("nobody",), everyone=True),
+    ViewCase(
+        "accounts:members-export",
+        kwargs=lambda w: {"fmt": "xlsx"},
+        methods=("get",),
+        allowed=("programme", "viewer", "manager_a"),
+        forbidden_role=("student", "nobody"),
+    ),
+    ViewCase(
+        "accounts:account-create",
+        data=lambda w: {
+            "username": "kh.moi",
+            "full_name": "Kiểm Huấn Mới",
+            "email": "kh.moi@example.vn",
+            "phone": "0901234567",
+            "organization": w.facility_a.pk,
+            "role": "field_instructor",
+        },
+        allowed=("programme", "manager_a"),
+        forbidden_role=("viewer", "student", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "accounts:account",
+        kwargs=lambda w: {"pk": w.manager_a.pk},
+        methods=("get",),
+        allowed=("programme", "viewer", "manager_a"),
+        other_org=("manager_b", "ward_officer_a"),
+        forbidden_role=("student", "nobody"),
+    ),
+    ViewCase(
+        "accounts:account-edit",
+        kwargs=lambda w: {"pk": _instructor(w).pk},
+        data=lambda w: {"full_name": "Tên Đã Sửa", "email": "sua@example.vn", "phone": ""},
+        allowed=("programme", "manager_a"),
+        other_org=("manager_b", "ward_officer_a"),
+        forbidden_role=("viewer", "student", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "accounts:membership-add",
+        kwargs=lambda w: {"pk": _instructor(w).pk},
+        methods=("post",),
+        data=lambda w: {"organization": w.facility_a.pk, "role": "facility_manager"},
+        allowed=("programme", "manager_a"),
+        other_org=("manager_b", "ward_officer_a"),
+        forbidden_role=("viewer", "student", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "accounts:account-action",
+        kwargs=lambda w: {"pk": _instructor(w).pk, "action": "deactivate"},
+        methods=("post",),
+        data=lambda w: {"reason": "Nghỉ việc"},
+        allowed=("programme", "manager_a"),
+        other_org=("manager_b", "ward_officer_a"),
+        forbidden_role=("viewer", "student", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "accounts:membership-end",
+        kwargs=lambda w: {"pk": _instructor(w).memberships.get().pk},
+        methods=("post",),
+        allowed=("programme", "manager_a"),
+        other_org=("manager_b", "ward_officer_a"),
+        forbidden_role=("viewer", "student", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "accounts:profile",
+        data=lambda w: {"full_name": "Tên Của Tôi", "email": "", "phone": "", "language": "vi"},
+        allowed=("nobody", "manager_a"),
+        everyone=True,
+        writes=True,
+    ),
 )
 
 

@@ -12,7 +12,9 @@ from ctxh.testing import PermissionWorld, load_permission_cases
 #: Pages outside the matrix: the Django admin (superusers only, Django's own checks),
 #: sign-in and sign-out, and the language switch — all open to anonymous users.
 EXCLUDED_NAMESPACES = {"admin"}
-EXCLUDED_NAMES = {"login", "logout", "set_language"}
+# accounts:set-password is public by design (the one-time link is its key): its
+# answers are tested in accounts/tests/test_administration.py.
+EXCLUDED_NAMES = {"login", "logout", "set_language", "accounts:set-password"}
 
 
 def named_patterns(patterns=None, namespace: str = "", prefix: str = "") -> dict[str, str]:
