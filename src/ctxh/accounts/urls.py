@@ -6,6 +6,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("members/", views.members, name="members"),
+    path("roles/", views.role_table, name="roles"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password/done/",

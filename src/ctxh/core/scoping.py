@@ -154,5 +154,3 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         return self.filter(scope.q(self.model))
 
-
-ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
