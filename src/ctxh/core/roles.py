@@ -132,4 +132,8 @@ def rows() -> Iterator[TableRow]:
                     reaches=tuple(grants.get(role) for role in Role.values),
                 )
             )
-    return iter(sorted(lines, key=lambda r: (r.model_name, list(PERMISSIONS[r.model_label]).index(r.action))))
+    return iter(
+        sorted(
+            lines, key=lambda r: (r.model_name, list(PERMISSIONS[r.model_label]).index(r.action))
+        )
+    )

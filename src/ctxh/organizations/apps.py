@@ -38,7 +38,7 @@ def _register_permissions() -> None:
         Role.FIELD_INSTRUCTOR,
         Role.VIEWER,
     )
-    see = {role: ORG for role in Role.values} | {po: ALL, wo: WARD, vw: ALL}
+    see = dict.fromkeys(Role.values, ORG) | {po: ALL, wo: WARD, vw: ALL}
     register(
         "organizations.organization",
         {"view": see, "add": {po: ALL}, "change": {po: ALL, fm: ORG}},

@@ -48,7 +48,11 @@ def test_refused_password_change_writes_nothing(programme_user):
     client = client_for(programme_user)
     client.post(
         "/accounts/password/",
-        {"old_password": "wrong", "new_password1": "Mat-khau-2026x", "new_password2": "Mat-khau-2026x"},
+        {
+            "old_password": "wrong",
+            "new_password1": "Mat-khau-2026x",
+            "new_password2": "Mat-khau-2026x",
+        },
     )
     programme_user.refresh_from_db()
     assert programme_user.check_password("ctxh-test-pass-1")

@@ -37,7 +37,7 @@ def test_bad_rows_are_refused_and_change_nothing(label, actions, message):
     before = {k: {a: dict(g) for a, g in v.items()} for k, v in PERMISSIONS.items()}
     with pytest.raises(ImproperlyConfigured, match=message):
         register(label, actions)
-    assert PERMISSIONS == before
+    assert before == PERMISSIONS
 
 
 def test_registering_the_same_rows_again_is_harmless():
@@ -48,7 +48,9 @@ def test_registering_the_same_rows_again_is_harmless():
 
 def test_rows_read_as_one_table():
     lines = list(rows())
-    person_view = next(r for r in lines if r.model_label == "workforce.person" and r.action == "view")
+    person_view = next(
+        r for r in lines if r.model_label == "workforce.person" and r.action == "view"
+    )
     assert len(person_view.reaches) == len(Role.values)
     assert person_view.reaches[Role.values.index("viewer")] == ALL
     assert person_view.reaches[Role.values.index("student")] is None
