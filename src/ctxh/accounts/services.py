@@ -60,15 +60,15 @@ def user_set_password(*, by, user: User, password: str, validate: bool = True) -
 def membership_grant(*, by, user: User, organization, role: str) -> Membership:
     """Give ``user`` a role in ``organization``; granting an existing one changes nothing."""
     _require_everything(by, Membership, "add")
-    membership, created = Membership.objects.get_or_create(
-        user=user, organization=organization, role=role, defaults={"active": True}
-    )
-    if not created and membership.active:
+    membership = Membership.objects.filter(user=user, organization=organization, role=role).first()
+    if membership is not None and membership.active:
         return membership
-    if not created:
+    if membership is None:
+        membership = Membership(user=user, organization=organization, role=role, active=True)
+    else:
         membership.active = True
-        membership.save(update_fields=["active"])
-    membership.full_clean()
+    membership.full_clean()  # before anything is written: an unknown role is refused
+    membership.save()
     audit.record(
         actor=by,
         action="membership.grant",

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ctxh.core.scoping import SYSTEM
 from ctxh.organizations.models import FACILITY_KINDS, SECTOR_OF_KIND, Kind, Organization, Sector
+from ctxh.workforce.bulk import PersonChange, people_import
 from ctxh.workforce.cccd import compose_cccd
 from ctxh.workforce.models import (
     Certificate,
@@ -31,7 +32,6 @@ from ctxh.workforce.models import (
     ProfessionalTitle,
     StaffType,
 )
-from ctxh.workforce.bulk import PersonChange, people_import
 
 SEED = 2021
 PEOPLE_BY_SECTOR = {

@@ -8,6 +8,7 @@ The field names here are a contract shared with the Excel import/export: do not 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +17,8 @@ from ctxh.core.scoping import ScopedQuerySet
 from ctxh.core.searchtext import search_text
 from ctxh.organizations.models import SECTOR_OF_KIND, Sector, phone_validator
 
-
-class Gender(models.TextChoices):
-    MALE = "male", _("Male")
-    FEMALE = "female", _("Female")
+from .cccd import mask_cccd, validate_cccd
+from .choices import Gender as Gender  # re-exported with the other choices
 
 
 class EducationLevel(models.TextChoices):
@@ -199,16 +198,10 @@ class Person(models.Model):
 
     @property
     def masked_cccd(self) -> str:
-        from .cccd import mask_cccd
-
         return mask_cccd(self.cccd)
 
     def clean(self) -> None:
         """Cross-check the citizen ID with the gender and the year of birth."""
-        from django.core.exceptions import ValidationError
-
-        from .cccd import validate_cccd
-
         self.cccd = (self.cccd or "").strip().replace(" ", "") or None
         self.full_name = " ".join((self.full_name or "").split())
         if self.cccd:

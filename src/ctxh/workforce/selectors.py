@@ -63,9 +63,7 @@ def kinds_of_sector(sector: str) -> list[str]:
 def social_work_staff(people=None):
     """Who counts as "social-work staff" for the Decision 112 shares: staff members
     (not collaborators) of the registry (or of ``people``)."""
-    return (Person.objects.all() if people is None else people).filter(
-        staff_type=StaffType.STAFF
-    )
+    return (Person.objects.all() if people is None else people).filter(staff_type=StaffType.STAFF)
 
 
 @dataclass

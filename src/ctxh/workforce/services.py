@@ -16,11 +16,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ctxh.core import audit
-from ctxh.core.scoping import SYSTEM, may
+from ctxh.core.scoping import SYSTEM, may, scope_for
 from ctxh.organizations.models import Organization
 
 from .cccd import mask_cccd
-from .models import Certificate, Employment, FieldInstructor, Person, PersonAccessLog
+from .models import (
+    Certificate,
+    Employment,
+    FieldInstructor,
+    Person,
+    PersonAccessLog,
+    WorkforceTarget,
+)
 
 #: What a person's record says about them (the page's form and the Excel import set these).
 PERSON_DATA_FIELDS = (
@@ -239,6 +246,28 @@ def field_instructor_set(*, by, person: Person, data: dict[str, Any]) -> FieldIn
         status.full_clean()
         status.save()
     return status
+
+
+TARGET_FIELDS = ("indicator", "year", "percent", "source")
+
+
+@transaction.atomic
+def workforce_target_save(*, by, target: WorkforceTarget) -> WorkforceTarget:
+    """Create or change a Decision 112 target from ``target``'s values (the superusers'
+    admin edits targets: they are data, not code). Audited with what changed."""
+    if not scope_for(by, WorkforceTarget, "change").everything:
+        raise PermissionDenied
+    stored = None
+    if target.pk is not None:
+        stored = WorkforceTarget.objects.select_for_update().filter(pk=target.pk).first()
+    stored = stored or WorkforceTarget()
+    with audit.tracking(stored, actor=by, action="workforce_target.set"):
+        for name in TARGET_FIELDS:
+            setattr(stored, name, getattr(target, name))
+        stored.full_clean()
+        stored.save()
+    target.pk = stored.pk
+    return stored
 
 
 def record_person_view(*, person: Person, user, purpose: str = "") -> PersonAccessLog | None:

@@ -57,3 +57,29 @@ def test_refused_password_change_writes_nothing(programme_user):
     programme_user.refresh_from_db()
     assert programme_user.check_password("ctxh-test-pass-1")
     assert not AuditEvent.objects.filter(action="user.set_password").exists()
+
+
+def test_membership_grant_validates_before_writing(programme_user, facility_a):
+    from django.core.exceptions import ValidationError
+
+    from ctxh.accounts import services
+    from ctxh.accounts.models import Membership
+    from ctxh.testing import make_user
+
+    user = make_user()
+    before = Membership.objects.count()
+    with pytest.raises(ValidationError):
+        services.membership_grant(
+            by=programme_user, user=user, organization=facility_a, role="janitor"
+        )
+    assert Membership.objects.count() == before
+    assert not AuditEvent.objects.filter(action="membership.grant").exists()
+    granted = services.membership_grant(
+        by=programme_user, user=user, organization=facility_a, role="facility_manager"
+    )
+    assert granted.active and AuditEvent.objects.filter(action="membership.grant").count() == 1
+    services.membership_revoke(by=programme_user, membership=granted)
+    again = services.membership_grant(
+        by=programme_user, user=user, organization=facility_a, role="facility_manager"
+    )
+    assert again.pk == granted.pk and again.active

@@ -14,7 +14,6 @@ from ctxh.workforce.models import (
     Person,
     PersonAccessLog,
 )
-from ctxh.workforce.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
