@@ -27,4 +27,3 @@ def get_visible_or_404(user, model: type[models.Model], action: str, **lookup):
     """The object if ``user`` may ``action`` it; 403 if the role never may; else 404."""
     require(user, model, action)
     return get_object_or_404(model.objects.visible_to(user, action), **lookup)
-

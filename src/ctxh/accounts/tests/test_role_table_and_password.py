@@ -17,8 +17,9 @@ def test_role_table_page_for_the_office_and_the_auditor(programme_user, manager_
     assert response.status_code == 200
     html = response.content.decode()
     # Vietnamese model names, actions, roles and reaches.
-    assert "Nhân sự" in html or "Người" in html
-    assert "Văn phòng chương trình" in html or "Văn phòng" in html
+    for text in ("Văn phòng Chương trình", "Người xem / thanh tra", "Quá trình công tác"):
+        assert f">{text}<" in html
+    assert "xem đầy đủ dữ liệu cá nhân" in html and "tổ chức và phường/xã của mình" in html
     assert 'data-model="workforce.person"' in html
     assert 'data-model="core.auditevent"' in html
     assert 'data-model="organizations.organization"' in html
