@@ -9,5 +9,18 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from ctxh.core.navigation import NavItem, register
 
+        from .roles import register_rows
+
+        register_rows()
+
         register(NavItem(_("Accounts"), "accounts:members", "accounts.Membership", order=80))
         register(NavItem(_("Audit trail"), "core:audit", "core.AuditEvent", order=90))
+        register(
+            NavItem(
+                _("Roles and permissions"),
+                "accounts:roles",
+                "accounts.Membership",
+                action="view_role_table",
+                order=95,
+            )
+        )

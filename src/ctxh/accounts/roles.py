@@ -1,29 +1,45 @@
-"""The roles of DOMAIN.md and the one table of what each may do, on what, where.
+"""The roles of DOMAIN.md and the permission table, as the accounts app uses them.
 
-``PERMISSIONS[model_label][action][role]`` is the reach of that role for that action:
-``ALL`` (every row), ``ORG`` (its own organisation's rows), ``WARD`` (its organisation and
-everything located in its organisation's ward) or ``SELF`` (rows the user created). A role
-absent from an action's entry may not perform it at all (403).
+The table itself lives in ``ctxh.core.roles`` (every layer, organisations included,
+registers its rows there from its ``AppConfig.ready()``); this module re-exports it so
+the accounts app and the layers above it have one place to import from, and registers
+the accounts app's own rows (see ``AccountsConfig.ready``).
 """
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from ctxh.core.roles import (
+    ACTION_LABELS,
+    ALL,
+    ORG,
+    PERMISSIONS,
+    SELF,
+    WARD,
+    Reach,
+    Role,
+    TableRow,
+    reach,
+    register,
+    rows,
+)
 
-
-class Role(models.TextChoices):
-    PROGRAMME_OFFICE = "programme_office", _("Programme office")
-    WARD_OFFICER = "ward_officer", _("Ward officer")
-    FACILITY_MANAGER = "facility_manager", _("Facility manager")
-    FIELD_INSTRUCTOR = "field_instructor", _("Field instructor")
-    SCHOOL_COORDINATOR = "school_coordinator", _("School coordinator")
-    STUDENT = "student", _("Student")
-    TRAINER = "trainer", _("Trainer / partner staff")
-    VIEWER = "viewer", _("Viewer / auditor")
-
-
-ALL, ORG, WARD, SELF = "all", "org", "ward", "self"
+__all__ = [
+    "ACTION_LABELS",
+    "ALL",
+    "ORG",
+    "PERMISSIONS",
+    "SELF",
+    "WARD",
+    "Reach",
+    "Role",
+    "TableRow",
+    "reach",
+    "register",
+    "rows",
+    "register_rows",
+    "GRANTABLE_ROLES",
+    "ROLE_ORGANIZATION_KINDS",
+]
 
 PO = Role.PROGRAMME_OFFICE
 WO = Role.WARD_OFFICER
@@ -34,65 +50,21 @@ ST = Role.STUDENT
 TR = Role.TRAINER
 VW = Role.VIEWER
 
-_SEE_ORGANISATIONS = {PO: ALL, WO: WARD, FM: ORG, FI: ORG, SC: ORG, ST: ORG, TR: ORG, VW: ALL}
 
-PERMISSIONS: dict[str, dict[str, dict[str, str]]] = {
-    "organizations.organization": {
-        "view": _SEE_ORGANISATIONS,
-        "add": {PO: ALL},
-        "change": {PO: ALL, FM: ORG},
-    },
-    "organizations.facilityprofile": {
-        "view": _SEE_ORGANISATIONS,
-        "change": {PO: ALL, FM: ORG},
-    },
-    # Residents' headcounts: aggregate figures a facility reports; the office sees all.
-    "organizations.residentcount": {
-        "view": {PO: ALL, WO: WARD, FM: ORG, FI: ORG, VW: ALL},
-        "add": {PO: ALL, FM: ORG},
-    },
-    # Accounts: the programme office administers everyone; a ward office, a facility and
-    # a school administer their own organisation's accounts (which roles: GRANTABLE_ROLES).
-    "accounts.membership": {
-        "view": {PO: ALL, WO: ORG, FM: ORG, SC: ORG, VW: ALL},
-        "add": {PO: ALL, WO: ORG, FM: ORG, SC: ORG},
-        "change": {PO: ALL, WO: ORG, FM: ORG, SC: ORG},
-    },
-    "core.auditevent": {"view": {PO: ALL, VW: ALL}},
-    # Workforce: ward officers and facility managers keep their own organisation's people;
-    # the viewer sees everyone but never the full citizen ID ("view_sensitive").
-    "workforce.person": {
-        "view": {PO: ALL, WO: ORG, FM: ORG, VW: ALL},
-        "view_sensitive": {PO: ALL, WO: ORG, FM: ORG},
-        "add": {PO: ALL, WO: ORG, FM: ORG},
-        "change": {PO: ALL, WO: ORG, FM: ORG},
-        "statistics": {PO: ALL, VW: ALL},
-    },
-    "workforce.employment": {
-        "view": {PO: ALL, WO: ORG, FM: ORG, VW: ALL},
-        "add": {PO: ALL, WO: ORG, FM: ORG},
-        "change": {PO: ALL, WO: ORG, FM: ORG},
-    },
-    "workforce.certificate": {
-        "view": {PO: ALL, WO: ORG, FM: ORG, VW: ALL},
-        "add": {PO: ALL, WO: ORG, FM: ORG},
-    },
-    "workforce.fieldinstructor": {
-        "view": {PO: ALL, WO: ORG, FM: ORG, VW: ALL},
-        "change": {PO: ALL, WO: ORG, FM: ORG},
-    },
-    "workforce.personaccesslog": {"view": {PO: ALL, VW: ALL}},
-    "core.job": {
-        "view": {PO: ALL, WO: SELF, FM: SELF, FI: SELF, SC: SELF, ST: SELF, TR: SELF, VW: SELF},
-        # Excel imports (the menu entry); each kind narrows it (see ctxh.core.importing).
-        "import": {PO: ALL, WO: ORG, FM: ORG},
-    },
-}
-
-
-def reach(model_label: str, action: str, role: str) -> str | None:
-    """The reach of ``role`` for ``action`` on ``model_label`` (None: not allowed)."""
-    return PERMISSIONS.get(model_label, {}).get(action, {}).get(role)
+def register_rows() -> None:
+    """The accounts app's rows of the table."""
+    register(
+        "accounts.membership",
+        {
+            "view": {PO: ALL, WO: ORG, FM: ORG, SC: ORG, VW: ALL},
+            # A ward office, a facility and a school administer their own organisation's
+            # accounts; which roles each may grant: GRANTABLE_ROLES.
+            "add": {PO: ALL, WO: ORG, FM: ORG, SC: ORG},
+            "change": {PO: ALL, WO: ORG, FM: ORG, SC: ORG},
+            # The page that shows this table (/accounts/roles/).
+            "view_role_table": {PO: ALL, VW: ALL},
+        },
+    )
 
 
 #: Which roles a holder of a role may grant in the organisations its scope covers.

@@ -78,8 +78,9 @@ def membership_grant(*, by, user: User, organization, role: str) -> Membership:
         return membership
     if membership is None:
         membership = Membership(user=user, organization=organization, role=role, active=True)
-        membership.full_clean()
-    membership.active = True
+    else:
+        membership.active = True
+    membership.full_clean()  # before anything is written: an unknown role is refused
     membership.save()
     audit.record(
         actor=by,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("roles/<int:pk>/end/", administration.membership_end, name="membership-end"),
     path("profile/", administration.profile, name="profile"),
     path("set-password/<uidb64>/<token>/", administration.set_password, name="set-password"),
+    path("roles/", views.role_table, name="roles"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password/done/",

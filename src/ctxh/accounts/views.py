@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from ctxh.core.models import Job
+from ctxh.core.permissions import require
 from ctxh.organizations.models import Organization
 
+from . import roles, services
 from .forms import LoginForm
+from .models import Membership
 from .roles import Role
 
 
@@ -25,6 +30,17 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("accounts:password-change-done")
+
+    def form_valid(self, form):
+        """Through the audited service (the form has validated the new password)."""
+        services.user_set_password(
+            by=self.request.user,
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            validate=False,
+        )
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def _programme_figures(user) -> list[dict]:
@@ -57,3 +73,25 @@ def home(request):
         "todos": [],  # each domain app adds its to-dos here as it lands
     }
     return render(request, "accounts/home.html", context)
+
+
+@login_required
+def role_table(request):
+    """The one permission table, as the app registry assembled it: role × model × action →
+    reach (for the programme office and the auditor)."""
+    require(request.user, Membership, "view_role_table")
+    reach_labels = dict(roles.Reach.choices)
+    lines = [
+        {
+            "model": row.model_name,
+            "model_label": row.model_label,
+            "action": row.action_name,
+            "reaches": [(kind, reach_labels.get(kind, "")) for kind in row.reaches],
+        }
+        for row in roles.rows()
+    ]
+    return render(
+        request,
+        "accounts/role_table.html",
+        {"roles": [label for _value, label in Role.choices], "rows": lines},
+    )

@@ -27,18 +27,3 @@ def get_visible_or_404(user, model: type[models.Model], action: str, **lookup):
     """The object if ``user`` may ``action`` it; 403 if the role never may; else 404."""
     require(user, model, action)
     return get_object_or_404(model.objects.visible_to(user, action), **lookup)
-
-
-class ScopedViewMixin:
-    """For class-based views: ``model`` + ``action`` → 403 check, scoped queryset."""
-
-    model: type[models.Model]
-    action = "view"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require(request.user, self.model, self.action)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user, self.action)

@@ -153,6 +153,3 @@ class ScopedQuerySet(models.QuerySet):
         if scope.empty:
             return self.none()
         return self.filter(scope.q(self.model))
-
-
-ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

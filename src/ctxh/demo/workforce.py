@@ -5,7 +5,8 @@ Facilities under the department and the Youth Volunteer Force 3,000; ward office
 non-public facilities and NGOs 950 ("nearly 1,000"); about 300 field instructors in the
 facilities. Deterministic (one seeded generator), idempotent (people are keyed by their
 citizen ID; a second run creates nothing and writes no audit event) and fast: the people
-are loaded with ``people_bulk_load``, which writes in batches and records ONE audit event
+go through the one bulk path of the workforce (``bulk.people_import``, the Excel import's
+too), which validates every row, writes in batches and records ONE audit event
 summarising the load rather than one per person.
 """
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from ctxh.core.scoping import SYSTEM
 from ctxh.organizations.models import FACILITY_KINDS, SECTOR_OF_KIND, Kind, Organization, Sector
+from ctxh.workforce.bulk import PersonChange, people_import
 from ctxh.workforce.cccd import compose_cccd
 from ctxh.workforce.models import (
     Certificate,
@@ -30,7 +32,6 @@ from ctxh.workforce.models import (
     ProfessionalTitle,
     StaffType,
 )
-from ctxh.workforce.services import PersonRow, people_bulk_load
 
 SEED = 2021
 PEOPLE_BY_SECTOR = {
@@ -222,11 +223,11 @@ def _plan(rng: random.Random, by_sector) -> list[tuple[Organization, bool]]:
     return plan
 
 
-def build_rows(seed: int = SEED) -> list[PersonRow]:
+def build_rows(seed: int = SEED) -> list[PersonChange]:
     """The demo people, always the same for the same seed and organisations."""
     rng = random.Random(seed)
     by_sector = _organizations_by_sector()
-    rows: list[PersonRow] = []
+    rows: list[PersonChange] = []
     seen_first_staff: set[int] = set()
     for index, (org, covered) in enumerate(_plan(rng, by_sector)):
         sector = SECTOR_OF_KIND[Kind(org.kind)]
@@ -285,9 +286,10 @@ def build_rows(seed: int = SEED) -> list[PersonRow]:
                 )
             )
         rows.append(
-            PersonRow(
+            PersonChange(
                 person=person,
                 organization=org,
+                employ=True,
                 position=rng.choice(POSITIONS[sector]),
                 start_date=start,
                 certificates=certificates,
@@ -297,7 +299,7 @@ def build_rows(seed: int = SEED) -> list[PersonRow]:
     return rows
 
 
-def _name_field_instructors(rng: random.Random, rows: list[PersonRow]) -> None:
+def _name_field_instructors(rng: random.Random, rows: list[PersonChange]) -> None:
     """About 300 field instructors among the graduate staff of the facilities."""
     eligible = [
         row
@@ -333,4 +335,4 @@ def load_workforce(*, seed: int = SEED) -> int:
     missing = [row for row in rows if row.person.cccd not in existing]
     if not missing:
         return 0
-    return people_bulk_load(by=SYSTEM, rows=missing, label="Demo workforce")
+    return people_import(by=SYSTEM, changes=missing, label="Demo workforce")["people_created"]

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from vietnam_provinces import Province as VnProvince
 from vietnam_provinces import Ward as VnWard
 
 from ctxh.core import audit
+from ctxh.core.scoping import SYSTEM
 
 from .models import Province, Ward
 
 _KINDS = {"phường": Ward.Kind.WARD, "xã": Ward.Kind.COMMUNE, "đặc khu": Ward.Kind.SPECIAL_ZONE}
 
 
+def _valid(unit):
+    # Primary keys are the official codes: an existing code is an update, not a clash.
+    unit.full_clean(exclude=["search_text"], validate_unique=False)
+    return unit
+
+
 @transaction.atomic
-def load_units(*, by=None, province_code: int) -> dict[str, int]:
+def load_units(*, by=SYSTEM, province_code: int) -> dict[str, int]:
     """Load all provinces and every commune-level unit of ``province_code``; idempotent.
 
-    Returns counts of what was created and updated; an unchanged unit is not written.
+    Run by the operator (``SYSTEM``: the command and the demo loader) or a superuser; each
+    unit is validated before it is written. Returns counts of what was created and
+    updated; an unchanged unit is not written.
     """
+    if by is not SYSTEM and not getattr(by, "is_superuser", False):
+        raise PermissionDenied
     counts = {"provinces_created": 0, "wards_created": 0, "updated": 0}
     existing_p = {p.code: p for p in Province.objects.all()}
     for vp in VnProvince.iter_all():
@@ -29,10 +41,12 @@ def load_units(*, by=None, province_code: int) -> dict[str, int]:
         }
         current = existing_p.get(int(vp.code))
         if current is None:
-            Province.objects.create(code=int(vp.code), **values)
+            _valid(Province(code=int(vp.code), **values)).save(force_insert=True)
             counts["provinces_created"] += 1
         elif any(getattr(current, k) != v for k, v in values.items()):
-            Province.objects.filter(pk=current.pk).update(**values)
+            for k, v in values.items():
+                setattr(current, k, v)
+            _valid(current).save()
             counts["updated"] += 1
     existing_w = {w.code: w for w in Ward.objects.filter(province_id=province_code)}
     new = []
@@ -49,10 +63,10 @@ def load_units(*, by=None, province_code: int) -> dict[str, int]:
         elif any(getattr(current, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(current, k, v)
-            current.save()
+            _valid(current).save()
             counts["updated"] += 1
     for ward in new:
-        ward.save()
+        _valid(ward).save(force_insert=True)
     counts["wards_created"] = len(new)
     if any(counts.values()):
         audit.record(

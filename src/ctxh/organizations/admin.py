@@ -1,17 +1,21 @@
 from django.contrib import admin
 
+from ctxh.core.admin import ReadOnlyAdmin
+
 from .models import FacilityProfile, Organization, ResidentCount, ServiceType, TargetGroup
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ReadOnlyAdmin):
+    """Read-only: organisations and facility profiles change through the services."""
+
     list_display = ("code", "name", "kind", "ownership", "ward", "active")
     list_filter = ("kind", "ownership", "active")
     search_fields = ("code", "name", "search_text")
     raw_id_fields = ("parent", "ward")
 
 
-admin.site.register(FacilityProfile)
+admin.site.register(FacilityProfile, ReadOnlyAdmin)
 admin.site.register(TargetGroup)
 admin.site.register(ServiceType)
 

@@ -27,3 +27,28 @@ class OrganizationsConfig(AppConfig):
             )
         )
         register(NavItem(_("Import"), "imports:index", "core.Job", action="import", order=90))
+        _register_permissions()
+
+
+def _register_permissions() -> None:
+    """This app's rows of the one permission table (``ctxh.core.roles``)."""
+    from ctxh.core.roles import ALL, ORG, WARD, Role, register
+
+    po, wo, fm, fi, vw = (
+        Role.PROGRAMME_OFFICE,
+        Role.WARD_OFFICER,
+        Role.FACILITY_MANAGER,
+        Role.FIELD_INSTRUCTOR,
+        Role.VIEWER,
+    )
+    see = dict.fromkeys(Role.values, ORG) | {po: ALL, wo: WARD, vw: ALL}
+    register(
+        "organizations.organization",
+        {"view": see, "add": {po: ALL}, "change": {po: ALL, fm: ORG}},
+    )
+    register("organizations.facilityprofile", {"view": see, "change": {po: ALL, fm: ORG}})
+    # Residents' headcounts: aggregate figures a facility reports; the office sees all.
+    register(
+        "organizations.residentcount",
+        {"view": {po: ALL, wo: WARD, fm: ORG, fi: ORG, vw: ALL}, "add": {po: ALL, fm: ORG}},
+    )

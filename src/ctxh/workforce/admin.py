@@ -1,7 +1,12 @@
-"""Admin (superusers only). Targets are edited here; people are kept through the pages."""
+"""Admin (superusers only). People, employment, certificates and field instructors are
+kept through the pages and their services, so they are read-only here; targets are edited
+here, and the save goes through ``services.workforce_target_save`` (audited)."""
 
 from django.contrib import admin
 
+from ctxh.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
+from . import services
 from .models import Certificate, Employment, FieldInstructor, Person, WorkforceTarget
 
 
@@ -11,20 +16,24 @@ class WorkforceTargetAdmin(admin.ModelAdmin):
     list_editable = ("percent",)
     list_filter = ("indicator",)
 
+    def save_model(self, request, obj, form, change):
+        services.workforce_target_save(by=request.user, target=obj)
 
-class EmploymentInline(admin.TabularInline):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EmploymentInline(ReadOnlyInline):
     model = Employment
-    extra = 0
     raw_id_fields = ("organization",)
 
 
-class CertificateInline(admin.TabularInline):
+class CertificateInline(ReadOnlyInline):
     model = Certificate
-    extra = 0
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdmin):
     list_display = (
         "full_name",
         "gender",
@@ -34,9 +43,24 @@ class PersonAdmin(admin.ModelAdmin):
     )
     list_filter = ("staff_type", "professional_title", "education_level")
     search_fields = ("search_text",)
-    raw_id_fields = ("current_organization",)
     list_select_related = ("current_organization",)
+    exclude = ("cccd", "search_text")  # the citizen ID is shown masked, on the pages
     inlines = [EmploymentInline, CertificateInline]
 
 
-admin.site.register(FieldInstructor, raw_id_fields=("person",))
+@admin.register(Employment)
+class EmploymentAdmin(ReadOnlyAdmin):
+    list_display = ("person", "organization", "position", "start_date", "end_date")
+    list_select_related = ("person", "organization")
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ("person", "kind", "number", "issued_on")
+    list_select_related = ("person",)
+
+
+@admin.register(FieldInstructor)
+class FieldInstructorAdmin(ReadOnlyAdmin):
+    list_display = ("person", "trained_in_supervision", "since", "max_students", "active")
+    list_select_related = ("person",)

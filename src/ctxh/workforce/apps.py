@@ -7,9 +7,15 @@ class WorkforceConfig(AppConfig):
     verbose_name = _("Workforce")
 
     def ready(self):
+        from ctxh.core import audit
         from ctxh.core.navigation import NavItem, register
 
+        from .cccd import mask_cccd
+
         register(NavItem(_("Workforce"), "workforce:list", "workforce.Person", order=30))
+        _register_permissions()
+        # The citizen ID never reaches the audit trail in clear, whatever writes it.
+        audit.mask_field("cccd", mask_cccd)
 
         from ctxh.core import panels
 
@@ -25,3 +31,33 @@ class WorkforceConfig(AppConfig):
                 order=10,
             ),
         )
+
+
+def _register_permissions() -> None:
+    """The workforce's rows of the one permission table. Ward officers and facility
+    managers keep their own organisation's people; the viewer sees everyone but never the
+    full citizen ID ("view_sensitive")."""
+    from ctxh.accounts.roles import ALL, ORG, Role, register
+
+    po, wo, fm, vw = (
+        Role.PROGRAMME_OFFICE,
+        Role.WARD_OFFICER,
+        Role.FACILITY_MANAGER,
+        Role.VIEWER,
+    )
+    keep = {po: ALL, wo: ORG, fm: ORG}
+    see = {**keep, vw: ALL}
+    register(
+        "workforce.person",
+        {
+            "view": see,
+            "view_sensitive": keep,
+            "add": keep,
+            "change": keep,
+            "statistics": {po: ALL, vw: ALL},
+        },
+    )
+    register("workforce.employment", {"view": see, "add": keep, "change": keep})
+    register("workforce.certificate", {"view": see, "add": keep})
+    register("workforce.fieldinstructor", {"view": see, "change": keep})
+    register("workforce.personaccesslog", {"view": {po: ALL, vw: ALL}})

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from vietnam_provinces import Province
 
-from .models import Gender
+from .choices import Gender
 
 # The 63 provinces' codes (General Statistics Office) before 1 July 2025.
 OLD_PROVINCE_CODES = frozenset(

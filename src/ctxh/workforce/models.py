@@ -8,6 +8,7 @@ The field names here are a contract shared with the Excel import/export: do not 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +17,8 @@ from ctxh.core.scoping import ScopedQuerySet
 from ctxh.core.searchtext import search_text
 from ctxh.organizations.models import SECTOR_OF_KIND, Sector, phone_validator
 
-
-class Gender(models.TextChoices):
-    MALE = "male", _("Male")
-    FEMALE = "female", _("Female")
+from .cccd import mask_cccd, validate_cccd
+from .choices import Gender as Gender  # re-exported with the other choices
 
 
 class EducationLevel(models.TextChoices):
@@ -56,14 +55,6 @@ class CertificateKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def _related_paths(tree: dict, prefix: str = "") -> list[str]:
-    paths = []
-    for name, sub in tree.items():
-        path = f"{prefix}{name}"
-        paths.extend(_related_paths(sub, f"{path}__") if sub else [path])
-    return paths
-
-
 def _unindexed(term: str):
     """The ordering ``term`` as a no-op expression the database will not serve by an index."""
     expression = models.Func(models.F(term.lstrip("-")), template="COALESCE(%(expressions)s, NULL)")
@@ -71,19 +62,14 @@ def _unindexed(term: str):
 
 
 class PersonQuerySet(ScopedQuerySet):
-    """People; ``paged_by_id()`` makes a page (a slice) load in two steps: first the ids
-    of the page, in order, from the narrow index (full_name, id), then those rows with
-    their joins. Deep pages and sorted pages then never join or carry wide rows they skip.
-    (A queryset with annotations or deferred fields is sliced the ordinary way.)
+    """People; :meth:`page` loads a page of a long list in two steps: first the ids of the
+    page, in order, from the narrow index (full_name, id), then those rows with everything
+    the queryset asks for (``select_related``, ``prefetch_related``, annotations). Deep
+    pages and sorted pages then never join or carry wide rows they skip. The list's table
+    pages this way through ``ctxh.core.tables.TwoStepPageData``.
     """
 
-    _page_by_id = False
     _scan_for_order = False
-
-    def paged_by_id(self):
-        clone = self._chain()
-        clone._page_by_id = True
-        return clone
 
     def scan_for_order(self):
         """For a search: sort the (few) matches rather than walk the name index.
@@ -93,19 +79,19 @@ class PersonQuerySet(ScopedQuerySet):
         the table at random to find 25 "Nguyễn"); wrapping the first ordering term in a
         no-op ``COALESCE(x, NULL)`` makes the database filter first, then sort.
         """
-        clone = self._chain()
+        clone = self.all()
         clone._scan_for_order = True
         return clone
 
     def _clone(self):
+        # The one flag of this queryset follows it through filter(), order_by()...
         clone = super()._clone()
-        clone._page_by_id = self._page_by_id
         clone._scan_for_order = self._scan_for_order
         return clone
 
     def _page_ids(self, k: slice) -> list:
         ids = self.values_list("pk", flat=True)
-        ordering = list(self.query.order_by)
+        ordering = list(self.query.order_by)  # read like django-tables2 reads it
         wrap = set()
         if self._scan_for_order and ordering and isinstance(ordering[0], str):
             wrap.add(0)
@@ -119,26 +105,13 @@ class PersonQuerySet(ScopedQuerySet):
             )
         return list(ids[k])
 
-    def __getitem__(self, k):
-        if not (
-            self._page_by_id
-            and isinstance(k, slice)
-            and self._result_cache is None
-            and self._iterable_class is models.query.ModelIterable
-            and not self.query.annotations  # the second step would not carry these
-            and not self.query.deferred_loading[0]
-        ):
-            return super().__getitem__(k)
+    def page(self, k: slice) -> list[Person]:
+        """The rows of the slice ``k`` of this queryset, in order, in two queries (plus one
+        per ``prefetch_related`` lookup, whatever the page size)."""
         ids = self._page_ids(k)
         if not ids:
             return []
-        related = self.query.select_related
-        rows = self.model._base_manager.filter(pk__in=ids)
-        if related is True:
-            rows = rows.select_related()
-        elif related:
-            rows = rows.select_related(*_related_paths(related))
-        by_id = {row.pk: row for row in rows}
+        by_id = {row.pk: row for row in self.filter(pk__in=ids).order_by()}
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def in_sector(self, sector: str):
@@ -225,16 +198,10 @@ class Person(models.Model):
 
     @property
     def masked_cccd(self) -> str:
-        from .cccd import mask_cccd
-
         return mask_cccd(self.cccd)
 
     def clean(self) -> None:
         """Cross-check the citizen ID with the gender and the year of birth."""
-        from django.core.exceptions import ValidationError
-
-        from .cccd import validate_cccd
-
         self.cccd = (self.cccd or "").strip().replace(" ", "") or None
         self.full_name = " ".join((self.full_name or "").split())
         if self.cccd:

@@ -13,7 +13,10 @@ from ctxh.geo.models import Ward
 from ctxh.organizations.models import FACILITY_KINDS, SECTOR_OF_KIND, Kind, Organization, Sector
 
 from .models import (
+    Certificate,
     EducationLevel,
+    Employment,
+    FieldInstructor,
     Person,
     ProfessionalTitle,
     StaffType,
@@ -25,25 +28,42 @@ def person_list(*, user, query: str | None = None):
     """People the user may see, with what the list shows loaded in the same query.
 
     The list reads the denormalised ``current_organization`` (never the employment
-    history), so its cost does not depend on how often people moved.
+    history), so its cost does not depend on how often people moved. A page of it is
+    read with ``PersonQuerySet.page`` (two steps: the ids, then the rows).
     """
     qs = (
         Person.objects.visible_to(user, "view")
         .select_related("current_organization", "current_organization__ward", "field_instructor")
         .order_by("full_name", "id")
-        .paged_by_id()
     )
     return filter_search(qs, query).scan_for_order() if query else qs
+
+
+def person_records(*, user, person: Person) -> dict:
+    """What the person page shows of a person's records: only the employments,
+    certificates and field-instructor status ``user`` may see (one query each, however
+    many there are)."""
+    return {
+        "employments": list(
+            Employment.objects.visible_to(user, "view")
+            .filter(person=person)
+            .select_related("organization", "organization__ward")
+        ),
+        "certificates": list(Certificate.objects.visible_to(user, "view").filter(person=person)),
+        "instructor": FieldInstructor.objects.visible_to(user, "view")
+        .filter(person=person)
+        .first(),
+    }
 
 
 def kinds_of_sector(sector: str) -> list[str]:
     return [kind for kind, s in SECTOR_OF_KIND.items() if s == sector]
 
 
-def social_work_staff():
+def social_work_staff(people=None):
     """Who counts as "social-work staff" for the Decision 112 shares: staff members
-    (not collaborators) of the registry."""
-    return Person.objects.filter(staff_type=StaffType.STAFF)
+    (not collaborators) of the registry (or of ``people``)."""
+    return (Person.objects.all() if people is None else people).filter(staff_type=StaffType.STAFF)
 
 
 @dataclass
@@ -88,9 +108,11 @@ def _coverage(indicator: str, covered: int, total: int, targets) -> Coverage:
     )
 
 
-def workforce_statistics() -> dict:
-    """The city-wide figures of the statistics page (a handful of grouped queries)."""
-    people = Person.objects.all()
+def workforce_statistics(*, user) -> dict:
+    """The figures of the statistics page over the people and organisations ``user`` may
+    count (the whole city for the programme office and the auditor); a handful of
+    grouped queries."""
+    people = Person.objects.visible_to(user, "statistics")
     total = people.count()
     by_kind = dict(
         people.filter(current_organization__isnull=False)
@@ -117,8 +139,9 @@ def workforce_statistics() -> dict:
         .order_by("-n", "current_organization__ward__name")
     )
 
-    staff_here = social_work_staff().filter(current_organization=OuterRef("pk"))
-    ward_offices = Organization.objects.filter(kind=Kind.WARD_OFFICE, active=True)
+    staff_here = social_work_staff(people).filter(current_organization=OuterRef("pk"))
+    organizations = Organization.objects.visible_to(user, "view")
+    ward_offices = organizations.filter(kind=Kind.WARD_OFFICE, active=True)
     covered_wards = (
         ward_offices.filter(Exists(staff_here), ward__isnull=False)
         .values("ward")
@@ -126,7 +149,7 @@ def workforce_statistics() -> dict:
         .count()
     )
     ward_total = Ward.objects.filter(province_id=settings.CTXH_PROVINCE).count()
-    facilities = Organization.objects.filter(kind__in=FACILITY_KINDS, active=True)
+    facilities = organizations.filter(kind__in=FACILITY_KINDS, active=True)
     covered_facilities = facilities.filter(Exists(staff_here)).count()
     targets = list(WorkforceTarget.objects.order_by("indicator", "year"))
 

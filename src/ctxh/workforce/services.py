@@ -8,18 +8,26 @@ and only here, from the person's open employment.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ctxh.core import audit
-from ctxh.core.scoping import SYSTEM, scope_for
+from ctxh.core.scoping import SYSTEM, may, scope_for
 from ctxh.organizations.models import Organization
 
-from .models import Certificate, Employment, FieldInstructor, Person, PersonAccessLog
+from .cccd import mask_cccd
+from .models import (
+    Certificate,
+    Employment,
+    FieldInstructor,
+    Person,
+    PersonAccessLog,
+    WorkforceTarget,
+)
 
 #: What a person's record says about them (the page's form and the Excel import set these).
 PERSON_DATA_FIELDS = (
@@ -39,19 +47,6 @@ PERSON_DATA_FIELDS = (
 PERSON_FIELDS = (*PERSON_DATA_FIELDS, "consent_at")
 CERTIFICATE_FIELDS = ("kind", "number", "issuer", "issued_on")
 FIELD_INSTRUCTOR_FIELDS = ("trained_in_supervision", "since", "max_students", "active")
-_NOT_AUDITED = {"updated_at", "created_at"}
-
-
-def _may(by, model: type[models.Model], action: str, organization: Organization | None) -> bool:
-    """Whether ``by`` may ``action`` ``model`` rows belonging to ``organization``."""
-    scope = scope_for(by, model, action)
-    if scope.everything:
-        return True
-    if organization is None:
-        return False
-    return organization.pk in scope.organization_ids or (
-        organization.ward_id is not None and organization.ward_id in scope.ward_ids
-    )
 
 
 def _locked_person(by, person: Person, action: str = "change") -> Person:
@@ -77,7 +72,7 @@ def person_create(*, by, data: dict[str, Any], employment: dict[str, Any] | None
     start working there at once. Outside the programme office a person must be registered
     with an employment in the user's own organisation."""
     organization = (employment or {}).get("organization")
-    if not _may(by, Person, "add", organization):
+    if not may(by, Person, "add", organization):
         raise PermissionDenied
     person = Person(**{k: v for k, v in data.items() if k in PERSON_FIELDS})
     _save_person(person)
@@ -103,25 +98,15 @@ def person_create(*, by, data: dict[str, Any], employment: dict[str, Any] | None
 def person_update(*, person: Person, by, data: dict[str, Any]) -> Person:
     """Change a person's particulars (not their employer: see :func:`employment_start`)."""
     locked = _locked_person(by, person)
-    old = audit.snapshot(locked)
-    for name, value in data.items():
-        if name not in PERSON_FIELDS:
-            raise ValueError(f"Unknown person field: {name}")
-        setattr(locked, name, value)
-    _save_person(locked)
-    old_changed, new_changed = audit.diff(old, audit.snapshot(locked))
-    for name in _NOT_AUDITED:
-        old_changed.pop(name, None)
-        new_changed.pop(name, None)
-    if new_changed:
-        audit.record(
-            actor=by,
-            action="person.update",
-            obj=locked,
-            organization=locked.current_organization,
-            old=old_changed,
-            new=new_changed,
-        )
+    unknown = set(data) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown person field: {', '.join(sorted(unknown))}")
+    with audit.tracking(
+        locked, actor=by, action="person.update", organization=locked.current_organization
+    ):
+        for name, value in data.items():
+            setattr(locked, name, value)
+        _save_person(locked)
     return locked
 
 
@@ -184,7 +169,7 @@ def employment_start(
     """The person starts working for ``organization``: the previous open employment ends
     the day before, the history is kept, and the person's current organisation follows."""
     locked = _locked_person(by, person)
-    if not _may(by, Employment, "add", organization):
+    if not may(by, Employment, "add", organization):
         raise PermissionDenied
     return _open_employment(
         by=by, person=locked, organization=organization, position=position, start_date=start_date
@@ -226,7 +211,7 @@ def employment_end(*, by, employment: Employment, end_date: dt.date) -> Employme
 @transaction.atomic
 def certificate_add(*, by, person: Person, data: dict[str, Any]) -> Certificate:
     """Record a certificate the person holds."""
-    if not _may(by, Certificate, "add", person.current_organization):
+    if not may(by, Certificate, "add", person.current_organization):
         raise PermissionDenied
     certificate = Certificate(
         person=person, **{k: v for k, v in data.items() if k in CERTIFICATE_FIELDS}
@@ -246,33 +231,50 @@ def certificate_add(*, by, person: Person, data: dict[str, Any]) -> Certificate:
 @transaction.atomic
 def field_instructor_set(*, by, person: Person, data: dict[str, Any]) -> FieldInstructor:
     """Create or change the person's field-instructor status (trained, since, capacity)."""
-    if not _may(by, FieldInstructor, "change", person.current_organization):
+    if not may(by, FieldInstructor, "change", person.current_organization):
         raise PermissionDenied
+    unknown = set(data) - set(FIELD_INSTRUCTOR_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown field-instructor field: {', '.join(sorted(unknown))}")
     status = FieldInstructor.objects.select_for_update(of=("self",)).filter(person=person).first()
-    old = audit.snapshot(status) if status else {}
     status = status or FieldInstructor(person=person)
-    for name, value in data.items():
-        if name not in FIELD_INSTRUCTOR_FIELDS:
-            raise ValueError(f"Unknown field-instructor field: {name}")
-        setattr(status, name, value)
-    status.full_clean()
-    status.save()
-    old_changed, new_changed = audit.diff(old, audit.snapshot(status))
-    if new_changed:
-        audit.record(
-            actor=by,
-            action="field_instructor.set",
-            obj=status,
-            organization=person.current_organization,
-            old=old_changed,
-            new=new_changed,
-        )
+    with audit.tracking(
+        status, actor=by, action="field_instructor.set", organization=person.current_organization
+    ):
+        for name, value in data.items():
+            setattr(status, name, value)
+        status.full_clean()
+        status.save()
     return status
 
 
+TARGET_FIELDS = ("indicator", "year", "percent", "source")
+
+
+@transaction.atomic
+def workforce_target_save(*, by, target: WorkforceTarget) -> WorkforceTarget:
+    """Create or change a Decision 112 target from ``target``'s values (the superusers'
+    admin edits targets: they are data, not code). Audited with what changed."""
+    if not scope_for(by, WorkforceTarget, "change").everything:
+        raise PermissionDenied
+    stored = None
+    if target.pk is not None:
+        stored = WorkforceTarget.objects.select_for_update().filter(pk=target.pk).first()
+    stored = stored or WorkforceTarget()
+    with audit.tracking(stored, actor=by, action="workforce_target.set"):
+        for name in TARGET_FIELDS:
+            setattr(stored, name, getattr(target, name))
+        stored.full_clean()
+        stored.save()
+    target.pk = stored.pk
+    return stored
+
+
 def record_person_view(*, person: Person, user, purpose: str = "") -> PersonAccessLog | None:
-    """Log that ``user`` viewed the person's detail, when the user is not of the person's
-    current organisation (colleagues looking at their own staff are not logged)."""
+    """Log that ``user`` opened a page showing the person's data (``purpose`` says which:
+    the detail, the edit form, an employment, certificate or field-instructor page), when
+    the user is not of the person's current organisation (colleagues looking at their own
+    staff are not logged)."""
     if user is SYSTEM or not getattr(user, "is_authenticated", False):
         return None
     memberships = getattr(user, "active_memberships", [])
@@ -287,83 +289,23 @@ def record_person_view(*, person: Person, user, purpose: str = "") -> PersonAcce
     )
 
 
-@dataclass
-class PersonRow:
-    """One person to load in bulk, with their current employment and what they hold."""
-
-    person: Person
-    organization: Organization | None = None
-    position: str = ""
-    start_date: dt.date | None = None
-    certificates: list[Certificate] = field(default_factory=list)
-    instructor: FieldInstructor | None = None
+_ID_LIKE = re.compile(r"\d{6,}")
 
 
-BULK_BATCH = 1000
-
-
-@transaction.atomic
-def people_bulk_load(*, by, rows: list[PersonRow], label: str) -> int:
-    """Load many people at once (the programme office or a command): each row is validated
-    like a single one, then written with ``bulk_create`` in batches, and ONE audit event
-    summarises the load instead of one per person. Returns the number of people created."""
-    if not scope_for(by, Person, "add").everything:
-        raise PermissionDenied
-    if not rows:
-        return 0
-    seen: set[str] = set()
-    for row in rows:
-        person = row.person
-        person.clean_fields(exclude=["current_organization"])
-        person.clean()
-        if person.cccd:
-            if person.cccd in seen:
-                raise ValidationError({"cccd": _("This citizen ID appears twice.")})
-            seen.add(person.cccd)
-        person.current_organization = row.organization
-        person.refresh_search_text()
-    ids = sorted(seen)
-    for start in range(0, len(ids), 500):  # under every backend's limit of parameters
-        clash = (
-            Person.objects.filter(cccd__in=ids[start : start + 500])
-            .values_list("cccd", flat=True)
-            .first()
-        )
-        if clash:
-            raise ValidationError(
-                {"cccd": _("Citizen ID %(cccd)s is already registered.") % {"cccd": clash}}
-            )
-    Person.objects.bulk_create([r.person for r in rows], batch_size=BULK_BATCH)
-    employments, certificates, instructors = [], [], []
-    for row in rows:
-        if row.organization is not None:
-            employments.append(
-                Employment(
-                    person=row.person,
-                    organization=row.organization,
-                    position=row.position,
-                    start_date=row.start_date or dt.date.today(),
-                )
-            )
-        for certificate in row.certificates:
-            certificate.person = row.person
-            certificates.append(certificate)
-        if row.instructor is not None:
-            row.instructor.person = row.person
-            instructors.append(row.instructor)
-    Employment.objects.bulk_create(employments, batch_size=BULK_BATCH)
-    Certificate.objects.bulk_create(certificates, batch_size=BULK_BATCH)
-    FieldInstructor.objects.bulk_create(instructors, batch_size=BULK_BATCH)
+def record_people_export(*, user, count: int, fmt: str, filters: dict[str, Any]) -> None:
+    """Log a download of the people list: ONE audit event per file, with how many people
+    it holds and the filters that chose them (not one entry per person)."""
+    # A search may name a citizen ID: never in clear in the trail.
+    filters = {
+        key: _ID_LIKE.sub(lambda m: mask_cccd(m.group()), value)
+        if isinstance(value, str)
+        else value
+        for key, value in filters.items()
+    }
     audit.record(
-        actor=by,
-        action="person.bulk_load",
+        actor=user,
+        action="person.export",
         object_type=Person._meta.label_lower,
-        object_repr=label,
-        new={
-            "people": len(rows),
-            "employments": len(employments),
-            "certificates": len(certificates),
-            "field_instructors": len(instructors),
-        },
+        object_repr=_("People list (%(format)s)") % {"format": fmt.upper()},
+        new={"count": count, "format": fmt, "filters": filters},
     )
-    return len(rows)

@@ -88,3 +88,13 @@ class AccessLogTable(tables.Table):
         )
         empty_text = _("No access has been recorded.")
         order_by = ("-viewed_at",)
+
+
+class TwoStepPageData(tables.data.TableQuerysetData):
+    """Table data whose pages load through the queryset's ``page(slice)`` (the people list:
+    the ids of the page first, then those rows; see ``PersonQuerySet.page``)."""
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self.data.page(key)
+        return super().__getitem__(key)

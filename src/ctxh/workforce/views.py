@@ -7,12 +7,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from ctxh.core.permissions import can, get_visible_or_404, require
+from ctxh.core.permissions import can, require
 from ctxh.core.scoping import scope_for
 from ctxh.organizations.models import Organization
 
@@ -26,25 +25,30 @@ from .forms import (
     PersonForm,
 )
 from .models import Certificate, Employment, FieldInstructor, Person, PersonAccessLog
-from .tables import AccessLogTable, PersonTable
+from .tables import AccessLogTable, PersonTable, TwoStepPageData
 
 PER_PAGE = 25
 
 
 def _employable_organizations(user):
-    """Organisations where ``user`` may register an employment."""
-    scope = scope_for(user, Employment, "add")
+    """Organisations where ``user`` may register an employment (the scope's own filter)."""
+    condition = scope_for(user, Employment, "add").q(Organization)
     qs = Organization.objects.active().only("id", "name", "kind", "ward_id").order_by("name")
-    if scope.everything:
-        return qs
-    return qs.filter(Q(pk__in=scope.organization_ids) | Q(ward_id__in=scope.ward_ids))
+    return qs if condition is None else qs.filter(condition)
 
 
-def _may_change(user, person: Person) -> bool:
-    return (
-        can(user, Person, "change")
-        and Person.objects.visible_to(user, "change").filter(pk=person.pk).exists()
+def _person_or_404(request, pk: int, action: str, *, purpose: str) -> Person:
+    """The person if the user may ``action`` them (403/404 otherwise); opening any page
+    that shows the person's data is logged as an access (``purpose`` names the page)."""
+    require(request.user, Person, action)
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user, action).select_related(
+            "current_organization", "current_organization__ward"
+        ),
+        pk=pk,
     )
+    services.record_person_view(person=person, user=request.user, purpose=purpose)
+    return person
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -65,7 +69,7 @@ def person_list(request):
         user=request.user,
         province_code=settings.CTXH_PROVINCE,
     )
-    table = PersonTable(filterset.qs)
+    table = PersonTable(TwoStepPageData(filterset.qs))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
         request,
@@ -82,22 +86,17 @@ def person_list(request):
 
 @login_required
 def person_detail(request, pk: int):
-    person = get_visible_or_404(request.user, Person, "view", pk=pk)
-    show_cccd = Person.objects.visible_to(request.user, "view_sensitive").filter(pk=pk).exists()
-    services.record_person_view(person=person, user=request.user)
-    employments = person.employments.select_related("organization", "organization__ward")
-    may_change = _may_change(request.user, person)
+    person = _person_or_404(request, pk, "view", purpose="")
+    user = request.user
     return render(
         request,
         "workforce/person_detail.html",
         {
             "person": person,
-            "show_cccd": show_cccd,
-            "employments": employments,
-            "certificates": person.certificates.all(),
-            "instructor": FieldInstructor.objects.filter(person=person).first(),
-            "can_change": may_change,
-            "can_see_log": can(request.user, PersonAccessLog, "view"),
+            "show_cccd": scope_for(user, Person, "view_sensitive").covers_object(person),
+            **selectors.person_records(user=user, person=person),
+            "can_change": scope_for(user, Person, "change").covers_object(person),
+            "can_see_log": can(user, PersonAccessLog, "view"),
         },
     )
 
@@ -133,7 +132,7 @@ def person_create(request):
 
 @login_required
 def person_edit(request, pk: int):
-    person = get_visible_or_404(request.user, Person, "change", pk=pk)
+    person = _person_or_404(request, pk, "change", purpose=_("edit form"))
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,7 +152,7 @@ def person_edit(request, pk: int):
 @login_required
 def employment_start(request, pk: int):
     require(request.user, Employment, "add")
-    person = get_visible_or_404(request.user, Person, "change", pk=pk)
+    person = _person_or_404(request, pk, "change", purpose=_("new employment"))
     form = EmploymentStartForm(
         request.POST or None, organizations=_employable_organizations(request.user)
     )
@@ -183,7 +182,7 @@ def employment_start(request, pk: int):
 @login_required
 def employment_end(request, pk: int, employment_pk: int):
     require(request.user, Employment, "change")
-    person = get_visible_or_404(request.user, Person, "change", pk=pk)
+    person = _person_or_404(request, pk, "change", purpose=_("end of employment"))
     employment = get_object_or_404(
         Employment.objects.visible_to(request.user, "change").select_related("organization"),
         pk=employment_pk,
@@ -220,7 +219,7 @@ def employment_end(request, pk: int, employment_pk: int):
 @login_required
 def certificate_add(request, pk: int):
     require(request.user, Certificate, "add")
-    person = get_visible_or_404(request.user, Person, "change", pk=pk)
+    person = _person_or_404(request, pk, "change", purpose=_("new certificate"))
     form = CertificateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.certificate_add(by=request.user, person=person, data=form.cleaned_data)
@@ -236,8 +235,10 @@ def certificate_add(request, pk: int):
 @login_required
 def field_instructor_set(request, pk: int):
     require(request.user, FieldInstructor, "change")
-    person = get_visible_or_404(request.user, Person, "change", pk=pk)
-    instance = FieldInstructor.objects.filter(person=person).first()
+    person = _person_or_404(request, pk, "change", purpose=_("field-instructor status"))
+    instance = (
+        FieldInstructor.objects.visible_to(request.user, "change").filter(person=person).first()
+    )
     form = FieldInstructorForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.field_instructor_set(by=request.user, person=person, data=form.cleaned_data)
@@ -269,4 +270,8 @@ def access_log(request):
 @login_required
 def statistics(request):
     require(request.user, Person, "statistics")
-    return render(request, "workforce/statistics.html", {"stats": selectors.workforce_statistics()})
+    return render(
+        request,
+        "workforce/statistics.html",
+        {"stats": selectors.workforce_statistics(user=request.user)},
+    )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ctxh.core.exporting import csv_response, xlsx_response
 from ctxh.core.permissions import require
 
-from . import selectors
+from . import selectors, services
 from .cccd import mask_cccd
 from .filters import PersonFilter
 from .models import Person
@@ -85,6 +85,13 @@ def person_export(request, fmt: str):
         user=request.user,
         province_code=settings.CTXH_PROVINCE,
     ).qs
+    # A download of personal data is an access: ONE entry per file, with its size.
+    services.record_people_export(
+        user=request.user,
+        count=queryset.count(),
+        fmt=fmt,
+        filters={key: value for key, value in request.GET.items() if value},
+    )
     filename = f"nhan-luc-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
     if fmt == "csv":
         return csv_response(headers=HEADERS, rows=export_rows(queryset), filename=filename)

@@ -49,7 +49,9 @@ def counts():
     return (User.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
 
 
-def test_invitation_sets_the_password_once(programme_user, ward_office, django_capture_on_commit_callbacks):
+def test_invitation_sets_the_password_once(
+    programme_user, ward_office, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         user = services.account_create(
             by=programme_user,
@@ -67,24 +69,40 @@ def test_invitation_sets_the_password_once(programme_user, ward_office, django_c
     client.logout()
     page = client.get(path)
     assert page.status_code == 200 and "phuong.a" in page.content.decode()
-    response = client.post(path, {"new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"})
+    response = client.post(
+        path, {"new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("login")
     user.refresh_from_db()
     assert user.check_password("Mat-khau-moi-2026")
-    assert AuditEvent.objects.filter(action="user.set_password_by_link", object_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="user.set_password_by_link", object_id=str(user.pk)
+    ).exists()
     # The link dies once used.
-    again = client.post(path, {"new_password1": "Khac-han-2026-x", "new_password2": "Khac-han-2026-x"})
+    again = client.post(
+        path, {"new_password1": "Khac-han-2026-x", "new_password2": "Khac-han-2026-x"}
+    )
     assert again.status_code == 400
     assert "đã hết hạn hoặc đã được dùng" in again.content.decode()
     user.refresh_from_db()
     assert user.check_password("Mat-khau-moi-2026")
-    assert client.post(reverse("login"), {"username": "phuong.a", "password": "Mat-khau-moi-2026"}).status_code == 302
+    assert (
+        client.post(
+            reverse("login"), {"username": "phuong.a", "password": "Mat-khau-moi-2026"}
+        ).status_code
+        == 302
+    )
 
 
-def test_expired_link_is_refused(programme_user, ward_office, settings, django_capture_on_commit_callbacks):
+def test_expired_link_is_refused(
+    programme_user, ward_office, settings, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.account_create(
-            by=programme_user, username="u1", full_name="A", email="u1@example.vn",
+            by=programme_user,
+            username="u1",
+            full_name="A",
+            email="u1@example.vn",
             grants=[(ward_office, "ward_officer")],
         )
     settings.PASSWORD_RESET_TIMEOUT = -1
@@ -94,11 +112,16 @@ def test_expired_link_is_refused(programme_user, ward_office, settings, django_c
 
 
 def test_invitation_to_an_email_in_use_writes_nothing(programme_user, ward_office):
-    make_user(username="old").__class__.objects.filter(username="old").update(email="taken@example.vn")
+    make_user(username="old").__class__.objects.filter(username="old").update(
+        email="taken@example.vn"
+    )
     before = counts()
     with pytest.raises(ValidationError) as error:
         services.account_create(
-            by=programme_user, username="new", full_name="B", email="TAKEN@example.vn",
+            by=programme_user,
+            username="new",
+            full_name="B",
+            email="TAKEN@example.vn",
             grants=[(ward_office, "ward_officer")],
         )
     assert "đã dùng địa chỉ email này" in str(error.value)
@@ -110,8 +133,13 @@ def test_create_page_shows_the_error_and_writes_nothing(programme_user, ward_off
     before = counts()
     response = client_for(programme_user).post(
         reverse("accounts:account-create"),
-        {"username": "x1", "full_name": "X", "email": "po@example.vn",
-         "organization": ward_office.pk, "role": "ward_officer"},
+        {
+            "username": "x1",
+            "full_name": "X",
+            "email": "po@example.vn",
+            "organization": ward_office.pk,
+            "role": "ward_officer",
+        },
     )
     assert response.status_code == 200
     assert "đã dùng địa chỉ email này" in response.content.decode()
@@ -131,7 +159,9 @@ def test_create_page_shows_the_error_and_writes_nothing(programme_user, ward_off
         ("student", "school", "student", "school", "denied"),
     ],
 )
-def test_delegation(granter_role, granter_org, role, target_org, outcome, ward_office, facility_a, school, ward_b):
+def test_delegation(
+    granter_role, granter_org, role, target_org, outcome, ward_office, facility_a, school, ward_b
+):
     orgs = {
         "ward": ward_office,
         "other_ward": OrganizationFactory(code="UBND-B", kind="ward_office", ward=ward_b),
@@ -154,27 +184,43 @@ def test_delegation(granter_role, granter_org, role, target_org, outcome, ward_o
 
 def test_role_must_fit_the_organisation(programme_user, school):
     with pytest.raises(ValidationError) as error:
-        services.membership_grant(by=programme_user, user=make_user(), organization=school, role="ward_officer")
+        services.membership_grant(
+            by=programme_user, user=make_user(), organization=school, role="ward_officer"
+        )
     assert "không phù hợp" in str(error.value)
 
 
 def test_deactivated_user_cannot_sign_in_and_is_told(programme_user, ward_office):
-    user = make_user("ward_officer", ward_office, username="nghi.viec", password="Mot-mat-khau-2026")
+    user = make_user(
+        "ward_officer", ward_office, username="nghi.viec", password="Mot-mat-khau-2026"
+    )
     services.account_set_active(by=programme_user, user=user, active=False, reason="Nghỉ việc")
     event = AuditEvent.objects.get(action="user.deactivate")
     assert event.new_values == {"is_active": False, "reason": "Nghỉ việc"}
-    page = Client().post(reverse("login"), {"username": "nghi.viec", "password": "Mot-mat-khau-2026"})
+    page = Client().post(
+        reverse("login"), {"username": "nghi.viec", "password": "Mot-mat-khau-2026"}
+    )
     assert page.status_code == 200
     assert "đã bị vô hiệu hóa" in page.content.decode()
     services.account_set_active(by=programme_user, user=user, active=True)
-    assert Client().post(reverse("login"), {"username": "nghi.viec", "password": "Mot-mat-khau-2026"}).status_code == 302
+    assert (
+        Client()
+        .post(reverse("login"), {"username": "nghi.viec", "password": "Mot-mat-khau-2026"})
+        .status_code
+        == 302
+    )
 
 
 def test_unlock_clears_the_lockout(programme_user, ward_office):
     user = make_user("ward_officer", ward_office, username="bi.khoa")
     AccessAttempt.objects.create(
-        username="bi.khoa", ip_address="127.0.0.1", user_agent="t", failures_since_start=5,
-        attempt_time=timezone.now(), get_data="", post_data="",
+        username="bi.khoa",
+        ip_address="127.0.0.1",
+        user_agent="t",
+        failures_since_start=5,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
     )
     assert services.is_locked(user)
     client = client_for(programme_user)
@@ -186,7 +232,9 @@ def test_unlock_clears_the_lockout(programme_user, ward_office):
     assert AuditEvent.objects.filter(action="user.unlock", object_id=str(user.pk)).exists()
 
 
-def test_reset_password_kills_the_old_one_and_mails_a_link(programme_user, ward_office, django_capture_on_commit_callbacks):
+def test_reset_password_kills_the_old_one_and_mails_a_link(
+    programme_user, ward_office, django_capture_on_commit_callbacks
+):
     user = make_user("ward_officer", ward_office, username="quen.mk", password="Cu-mat-khau-2026")
     User.objects.filter(pk=user.pk).update(email="quen@example.vn")
     user.refresh_from_db()
@@ -205,10 +253,20 @@ def test_ward_officer_sees_and_administers_only_its_own_accounts(ward_office, fa
     page = client.get(reverse("accounts:members")).content.decode()
     assert "dong.nghiep" in page and "nguoi.la" not in page
     assert client.get(reverse("accounts:account", args=[stranger.pk])).status_code == 404
-    assert client.post(reverse("accounts:account-action", args=[stranger.pk, "deactivate"])).status_code == 404
+    assert (
+        client.post(
+            reverse("accounts:account-action", args=[stranger.pk, "deactivate"])
+        ).status_code
+        == 404
+    )
     stranger.refresh_from_db()
     assert stranger.is_active
-    assert client.post(reverse("accounts:account-action", args=[colleague.pk, "deactivate"])).status_code == 302
+    assert (
+        client.post(
+            reverse("accounts:account-action", args=[colleague.pk, "deactivate"])
+        ).status_code
+        == 302
+    )
     colleague.refresh_from_db()
     assert not colleague.is_active
 
@@ -233,18 +291,30 @@ def test_list_search_is_accent_insensitive_and_exports(programme_user, ward_offi
 def test_never_logged_in_filter(programme_user, ward_office):
     make_user("ward_officer", ward_office, username="chua.vao")
     client = client_for(programme_user)
-    assert "chua.vao" in client.get(reverse("accounts:members"), {"never_logged_in": "yes"}).content.decode()
-    assert "chua.vao" not in client.get(reverse("accounts:members"), {"never_logged_in": "no"}).content.decode()
+    assert (
+        "chua.vao"
+        in client.get(reverse("accounts:members"), {"never_logged_in": "yes"}).content.decode()
+    )
+    assert (
+        "chua.vao"
+        not in client.get(reverse("accounts:members"), {"never_logged_in": "no"}).content.decode()
+    )
 
 
 def test_profile_changes_own_details_and_refuses_a_short_phone(ward_office):
     user = make_user("ward_officer", ward_office)
     client = client_for(user)
-    bad = client.post(reverse("accounts:profile"), {"full_name": "Tên Mới", "email": "", "phone": "0901", "language": "vi"})
+    bad = client.post(
+        reverse("accounts:profile"),
+        {"full_name": "Tên Mới", "email": "", "phone": "0901", "language": "vi"},
+    )
     assert bad.status_code == 200 and "số điện thoại" in bad.content.decode().lower()
     user.refresh_from_db()
     assert user.full_name != "Tên Mới"
-    good = client.post(reverse("accounts:profile"), {"full_name": "Tên Mới", "email": "", "phone": "+84 901 234 567", "language": "en"})
+    good = client.post(
+        reverse("accounts:profile"),
+        {"full_name": "Tên Mới", "email": "", "phone": "+84 901 234 567", "language": "en"},
+    )
     assert good.status_code == 302
     user.refresh_from_db()
     assert (user.full_name, user.language) == ("Tên Mới", "en")
@@ -258,7 +328,9 @@ def _accounts_file(tmp_path, rows):
     return xlsx(tmp_path / "tk.xlsx", headers_of(get_kind("accounts")), rows)
 
 
-def test_school_imports_its_students_and_reimport_updates(school, tmp_path, django_capture_on_commit_callbacks):
+def test_school_imports_its_students_and_reimport_updates(
+    school, tmp_path, django_capture_on_commit_callbacks
+):
     from ctxh.core.importing import analyse, commit, get_kind
 
     coordinator = make_user("school_coordinator", school)
@@ -271,7 +343,11 @@ def test_school_imports_its_students_and_reimport_updates(school, tmp_path, djan
     with django_capture_on_commit_callbacks(execute=True):
         summary = commit(kind, path, user=coordinator, filename="tk.xlsx")
     assert summary["accounts_created"] == 2
-    assert set(User.objects.filter(memberships__organization=school, memberships__role="student").values_list("username", flat=True)) == {"sv001", "binh@example.edu.vn"}
+    assert set(
+        User.objects.filter(
+            memberships__organization=school, memberships__role="student"
+        ).values_list("username", flat=True)
+    ) == {"sv001", "binh@example.edu.vn"}
     assert sorted(m.to[0] for m in mail.outbox) == ["an@example.edu.vn", "binh@example.edu.vn"]
     assert not User.objects.get(username="sv001").has_usable_password()
     # The same file again: nothing new; a changed name updates, never duplicates.

@@ -6,6 +6,7 @@ from ctxh.testing import ViewCase, assert_view_permissions, make_user, register
 
 pytestmark = pytest.mark.django_db
 
+
 def _instructor(world):
     """A field instructor of facility A (an account its manager administers)."""
     if not hasattr(world, "instructor_a"):
@@ -99,6 +100,11 @@ CASES = register(
         other_org=("manager_b", "ward_officer_a"),
         forbidden_role=("viewer", "student", "nobody"),
         writes=True,
+    ),
+    ViewCase(
+        "accounts:roles",
+        allowed=("programme", "viewer"),
+        forbidden_role=("manager_a", "student", "nobody"),
     ),
     ViewCase(
         "accounts:profile",

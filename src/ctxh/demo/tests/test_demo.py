@@ -37,7 +37,7 @@ def test_demo_mirrors_the_articles_and_is_idempotent():
     from ctxh.workforce.models import FieldInstructor, Person
     from ctxh.workforce.selectors import workforce_statistics
 
-    stats = workforce_statistics()
+    stats = workforce_statistics(user=programme)
     by_sector = {row.label: row.count for row in stats["by_sector"]}
     assert stats["total"] == Person.objects.count() == 6520
     assert list(by_sector.values()) == [3000, 1050, 1000, 520, 950]

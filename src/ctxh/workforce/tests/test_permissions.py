@@ -41,6 +41,7 @@ CASES = register(
             kwargs=lambda w, fmt=fmt: {"fmt": fmt},
             allowed=("manager_a", "viewer"),
             forbidden_role=("student", "nobody"),
+            logs=("person.export",),
         )
         for fmt in ("xlsx", "csv")
     ),

@@ -14,7 +14,6 @@ from ctxh.workforce.models import (
     Person,
     PersonAccessLog,
 )
-from ctxh.workforce.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,47 +164,6 @@ def test_view_logged_only_for_users_of_another_organisation(
     assert log.user_organization == programme_user.active_memberships[0].organization
     services.record_person_view(person=person_a, user=viewer)
     assert PersonAccessLog.objects.filter(person=person_a).count() == 2
-
-
-def test_bulk_load_writes_one_audit_event(facility_a, programme_user, manager_a):
-    rows = [
-        services.PersonRow(
-            person=Person(full_name=f"Người {i}", gender="male", staff_type="staff"),
-            organization=facility_a,
-            start_date=dt.date(2020, 1, 1),
-            certificates=[Certificate(kind="other")],
-            instructor=FieldInstructor() if i == 0 else None,
-        )
-        for i in range(5)
-    ]
-    with pytest.raises(PermissionDenied):
-        services.people_bulk_load(by=manager_a, rows=rows, label="x")
-    assert services.people_bulk_load(by=SYSTEM, rows=rows, label="demo") == 5
-    assert Person.objects.filter(current_organization=facility_a).count() == 5
-    assert Employment.objects.count() == 5 and Certificate.objects.count() == 5
-    assert FieldInstructor.objects.count() == 1
-    assert Person.objects.filter(search_text="nguoi 3").exists()
-    event = AuditEvent.objects.get(object_type="workforce.person")
-    assert event.action == "person.bulk_load" and event.new_values["people"] == 5
-
-
-def test_bulk_load_rejects_known_or_repeated_ids():
-    PersonFactory(cccd="079090000001")
-    with pytest.raises(ValidationError):
-        services.people_bulk_load(
-            by=SYSTEM,
-            rows=[
-                services.PersonRow(person=Person(full_name="A", gender="male", cccd="079090000001"))
-            ],
-            label="x",
-        )
-    twice = [
-        services.PersonRow(person=Person(full_name=n, gender="male", cccd="079090000002"))
-        for n in "AB"
-    ]
-    with pytest.raises(ValidationError):
-        services.people_bulk_load(by=SYSTEM, rows=twice, label="x")
-    assert Person.objects.count() == 1
 
 
 def test_viewer_may_not_write(viewer, person_a):

@@ -24,8 +24,8 @@ def city(wards, facility_a, facility_b, ward_office_a):
     return wards
 
 
-def test_figures(city):
-    stats = workforce_statistics()
+def test_figures(city, programme_user):
+    stats = workforce_statistics(user=programme_user)
     assert stats["total"] == 5
     assert stats["without_organization"] == 1
     by_sector = {row.label: row.count for row in stats["by_sector"]}
@@ -42,11 +42,11 @@ def test_figures(city):
     assert [(t.year, met) for t, met in facilities.status()] == [(2025, False), (2030, False)]
 
 
-def test_targets_are_data(city):
+def test_targets_are_data(city, programme_user):
     WorkforceTarget.objects.filter(indicator="facilities_with_staff", year=2025).update(
         percent=Decimal("40")
     )
-    facilities = workforce_statistics()["coverage"][1]
+    facilities = workforce_statistics(user=programme_user)["coverage"][1]
     assert [(t.year, met) for t, met in facilities.status()] == [(2025, True), (2030, False)]
 
 
@@ -69,3 +69,10 @@ def test_page_with_no_data(programme_user):
     assert 'data-testid="total">0<' in body
     assert body.count('data-testid="percent">0,0%<') == 2  # no division by zero
     assert "Chưa có dữ liệu." in body  # the empty ward table says so
+
+
+def test_statistics_count_only_what_the_user_may(city, manager_a):
+    """A role without the statistics action counts nobody (the selector takes the user)."""
+    stats = workforce_statistics(user=manager_a)
+    assert stats["total"] == 0
+    assert stats["coverage"][1].covered == 0
