@@ -106,6 +106,26 @@ TARGET_GROUPS_BY_KIND = {
 }
 
 
+def _words(text: str) -> set[str]:
+    return set(text.casefold().split())
+
+
+def place_name(ward) -> str:
+    """A ward's name without its kind ("Phường Tam Bình" → "Tam Bình")."""
+    name = " ".join(ward.name.split())
+    for kind in ("Phường ", "Xã ", "Đặc khu "):
+        if name.startswith(kind):
+            return name[len(kind) :]
+    return name
+
+
+def ward_named_in(name: str, wards: list):
+    """The ward a facility's name ends with ("… Trẻ em Tam Bình" → Phường Tam Bình), the
+    longest such name if several do (Tân Sơn Nhất before Nhất), else None."""
+    found = [w for w in wards if name.endswith(f" {place_name(w)}")]
+    return max(found, key=lambda w: len(place_name(w)), default=None)
+
+
 def facilities(wards: list, seed: int = 112) -> list[dict]:
     """92 facilities: 28 public (20 social-assistance, 8 drug rehabilitation), 64 non-public."""
     rng = random.Random(seed)
@@ -115,13 +135,17 @@ def facilities(wards: list, seed: int = 112) -> list[dict]:
     ]
     used = set()
     while len(plan) < 92:
-        name = f"{rng.choice(PRIVATE_PREFIXES)} {rng.choice(PRIVATE_NAMES)}"
-        if name in used:
+        prefix, given = rng.choice(PRIVATE_PREFIXES), rng.choice(PRIVATE_NAMES)
+        name = f"{prefix} {given}"
+        # Not "Mái ấm Tình thương Tình Thương" nor "… người cao tuổi Tuổi Hồng".
+        if name in used or _words(prefix) & _words(given):
             continue
         used.add(name)
         plan.append((Kind.PRIVATE_FACILITY, Ownership.NON_PUBLIC, name))
     for i, (kind, ownership, name) in enumerate(plan, start=1):
         ward = wards[rng.randrange(len(wards))]
+        # A facility named after a ward lies in that ward ("… Tam Bình" in Phường Tam Bình).
+        ward = ward_named_in(name, wards) or ward
         public = ownership == Ownership.PUBLIC
         groups = TARGET_GROUPS_BY_KIND[kind]
         rows.append(
