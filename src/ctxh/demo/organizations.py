@@ -110,6 +110,24 @@ def _words(text: str) -> set[str]:
     return set(text.casefold().split())
 
 
+def _private_names(drawn: list[tuple[str, str]]) -> list[str]:
+    """The drawn (prefix, name) pairs as names, none repeating a word: "Mái ấm Tình thương"
+    with "Tình Thương", or "… người cao tuổi" with "Tuổi Hồng", takes the next name that
+    fits instead. No random draw is added, so every other figure of the demo stays the same
+    as before this rule (a demo database loaded earlier only sees these names change)."""
+    names = [f"{prefix} {given}" for prefix, given in drawn]
+    for i, (prefix, given) in enumerate(drawn):
+        if not _words(prefix) & _words(given):
+            continue
+        start = PRIVATE_NAMES.index(given)
+        for other in PRIVATE_NAMES[start + 1 :] + PRIVATE_NAMES[:start]:
+            name = f"{prefix} {other}"
+            if not _words(prefix) & _words(other) and name not in names:
+                names[i] = name
+                break
+    return names
+
+
 def place_name(ward) -> str:
     """A ward's name without its kind ("Phường Tam Bình" → "Tam Bình")."""
     name = " ".join(ward.name.split())
@@ -133,15 +151,12 @@ def facilities(wards: list, seed: int = 112) -> list[dict]:
     plan = [(Kind.PUBLIC_FACILITY, Ownership.PUBLIC, name) for name in PUBLIC_NAMES] + [
         (Kind.REHAB_FACILITY, Ownership.PUBLIC, name) for name in REHAB_NAMES
     ]
-    used = set()
-    while len(plan) < 92:
+    drawn: list[tuple[str, str]] = []
+    while len(plan) + len(drawn) < 92:
         prefix, given = rng.choice(PRIVATE_PREFIXES), rng.choice(PRIVATE_NAMES)
-        name = f"{prefix} {given}"
-        # Not "Mái ấm Tình thương Tình Thương" nor "… người cao tuổi Tuổi Hồng".
-        if name in used or _words(prefix) & _words(given):
-            continue
-        used.add(name)
-        plan.append((Kind.PRIVATE_FACILITY, Ownership.NON_PUBLIC, name))
+        if (prefix, given) not in drawn:
+            drawn.append((prefix, given))
+    plan += [(Kind.PRIVATE_FACILITY, Ownership.NON_PUBLIC, name) for name in _private_names(drawn)]
     for i, (kind, ownership, name) in enumerate(plan, start=1):
         ward = wards[rng.randrange(len(wards))]
         # A facility named after a ward lies in that ward ("… Tam Bình" in Phường Tam Bình).

@@ -333,4 +333,4 @@ def load_workforce(*, seed: int = SEED) -> int:
     missing = [row for row in rows if row.person.cccd not in existing]
     if not missing:
         return 0
-    return people_bulk_load(by=SYSTEM, rows=missing, label="Demo workforce")
+    return people_bulk_load(by=SYSTEM, rows=missing, label="Nhân lực mẫu (demo)")
