@@ -19,18 +19,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The demo runs as in production (DEBUG=0: the Vietnamese 403/404/500 pages, never Django's
+# debug page) on this machine over plain http (CTXH_DEMO=1: generated secret key in var/,
+# local host names, cookies without HTTPS, static files served by whitenoise). A developer
+# who wants the debug page: `make serve DEMO_ENV=`.
+DEMO_ENV ?= DEBUG=0 CTXH_DEMO=1
+
 # Create the environment, migrate, load the demo city, then serve with a task worker.
 demo: env
-	$(BIN)/ctxh migrate --no-input -v0
-	$(BIN)/ctxh demo
+	$(DEMO_ENV) $(BIN)/ctxh migrate --no-input -v0
+	$(DEMO_ENV) $(BIN)/ctxh demo
 	@echo ""
 	@echo "ctxh is starting on http://$(HOST):$(PORT)/ with a background worker (Ctrl+C stops both)."
 	@$(MAKE) --no-print-directory serve
 
 serve: env
 	@trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/ctxh db_worker --interval 0.5 & \
-	$(BIN)/ctxh runserver --noreload $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/ctxh db_worker --interval 0.5 & \
+	$(DEMO_ENV) $(BIN)/ctxh runserver --noreload $(HOST):$(PORT)
 
 worker: env
 	$(BIN)/ctxh db_worker

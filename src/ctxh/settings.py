@@ -32,13 +32,17 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# The demo (`make demo`): production behaviour (DEBUG=0, so the Vietnamese error pages and
+# never Django's debug page) on one laptop over plain http — a generated secret key, local
+# host names, cookies that work without HTTPS, static files served from the source tree.
+CTXH_DEMO = env_bool("CTXH_DEMO", False)
 
 
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    if not DEBUG:
+    if not DEBUG and not CTXH_DEMO:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0.")
     path = VAR_DIR / "secret_key"
     if not path.exists():
@@ -48,7 +52,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG or CTXH_DEMO else ""
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 # The standing agency's name changes with reorganisations (DOMAIN.md): configuration.
@@ -208,15 +214,19 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or CTXH_DEMO
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+# The demo serves the files straight from the source tree (no collectstatic step).
+WHITENOISE_USE_FINDERS = DEBUG or CTXH_DEMO
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"  # ours: templates/django_tables2/
+# A filter left empty reads "All" (Tất cả), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 # --- Security --------------------------------------------------------------------------
@@ -248,9 +258,10 @@ CTXH_CSP = (
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("CTXH_SECURE_COOKIES", True)
+    # The demo runs over plain http on 127.0.0.1: HTTPS-only cookies would make login fail.
+    SESSION_COOKIE_SECURE = env_bool("CTXH_SECURE_COOKIES", not CTXH_DEMO)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_HSTS_SECONDS = int(os.environ.get("CTXH_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = int(os.environ.get("CTXH_HSTS_SECONDS", "0" if CTXH_DEMO else "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_SSL_REDIRECT = env_bool("CTXH_SSL_REDIRECT", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

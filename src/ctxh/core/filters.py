@@ -1,10 +1,26 @@
-"""Filters of the audit page."""
+"""Filters of the audit page, and the widgets every app's filters share."""
 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 from .models import AuditEvent
+
+
+class YesNoSelect(BooleanWidget):
+    """A yes/no filter's select: "All / Yes / No" (Tất cả / Có / Không).
+
+    Django's ``NullBooleanSelect`` calls the empty choice "Unknown" (Chưa xác định), which
+    reads as a third value of the field rather than "do not filter". Use it as
+    ``django_filters.BooleanFilter(..., widget=YesNoSelect)``; the query string keeps
+    ``true``/``false``. (Empty choices of the other filters read "All" through the
+    ``FILTERS_EMPTY_CHOICE_LABEL`` setting.)
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class AuditEventFilter(django_filters.FilterSet):

@@ -2,6 +2,11 @@
 
 An entry shows when the user has the action on the model anywhere (a non-empty scope),
 so the menu is always the same question as the view's own 403 check.
+
+The entry of the section a page belongs to is highlighted: the entry whose URL name, or one
+of whose ``also`` URL names, is the page's own (the facilities map and the headcount form
+belong to "Facilities", though their URLs sit under /organizations/); otherwise the entry
+whose URL is the longest prefix of the page's path.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ class NavItem:
     action: str = "view"
     icon: str = ""
     order: int = 100
+    #: URL names ("namespace:name") of other pages that belong to this entry's section.
+    also: tuple[str, ...] = ()
 
 
 _items: list[NavItem] = []
@@ -41,11 +48,29 @@ def navigation_for(request) -> list[dict]:
         model = apps.get_model(item.model)
         if scope_for(request.user, model, item.action).empty:
             continue
-        result.append({"label": item.label, "url": reverse(item.url_name), "active": False})
-    # Only the most specific entry is active (/organizations/facilities/ is "Facilities",
-    # not also "Organisations").
-    matching = [entry for entry in result if request.path.startswith(entry["url"])]
-    if matching:
-        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
+        result.append(
+            {
+                "label": item.label,
+                "url": reverse(item.url_name),
+                "active": False,
+                "names": {item.url_name, *item.also},
+            }
+        )
+    active = _section_of(request, result)
+    if active is not None:
+        active["active"] = True
     request._ctxh_nav = result
     return result
+
+
+def _section_of(request, entries: list[dict]) -> dict | None:
+    """The one entry to highlight (only the most specific: /organizations/facilities/ is
+    "Facilities", not also "Organisations")."""
+    match = getattr(request, "resolver_match", None)
+    view_name = getattr(match, "view_name", None)
+    if view_name:
+        for entry in entries:
+            if view_name in entry["names"]:
+                return entry
+    matching = [entry for entry in entries if request.path.startswith(entry["url"])]
+    return max(matching, key=lambda entry: len(entry["url"])) if matching else None

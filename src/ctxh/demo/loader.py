@@ -178,7 +178,13 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, stdout=None) -> DemoReport:
             report.users_created += 1
         elif not user.check_password(password):
             account_services.user_set_password(by=SYSTEM, user=user, password=password)
-        account_services.membership_grant(by=SYSTEM, user=user, organization=org, role=account.role)
+        granted = account_services.membership_grant(
+            by=SYSTEM, user=user, organization=org, role=account.role
+        )
+        # A demo account holds one role: one loaded by an earlier version of the demo (the
+        # ward officers' wards follow the demo facilities) is ended.
+        for stale in user.memberships.filter(active=True).exclude(pk=granted.pk):
+            account_services.membership_revoke(by=SYSTEM, membership=stale)
         report.accounts.append((account, org))
     report.people_created = workforce_data.load_workforce()  # ~6,500, one audit event
     return report

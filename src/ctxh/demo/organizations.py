@@ -106,6 +106,44 @@ TARGET_GROUPS_BY_KIND = {
 }
 
 
+def _words(text: str) -> set[str]:
+    return set(text.casefold().split())
+
+
+def _private_names(drawn: list[tuple[str, str]]) -> list[str]:
+    """The drawn (prefix, name) pairs as names, none repeating a word: "Mái ấm Tình thương"
+    with "Tình Thương", or "… người cao tuổi" with "Tuổi Hồng", takes the next name that
+    fits instead. No random draw is added, so every other figure of the demo stays the same
+    as before this rule (a demo database loaded earlier only sees these names change)."""
+    names = [f"{prefix} {given}" for prefix, given in drawn]
+    for i, (prefix, given) in enumerate(drawn):
+        if not _words(prefix) & _words(given):
+            continue
+        start = PRIVATE_NAMES.index(given)
+        for other in PRIVATE_NAMES[start + 1 :] + PRIVATE_NAMES[:start]:
+            name = f"{prefix} {other}"
+            if not _words(prefix) & _words(other) and name not in names:
+                names[i] = name
+                break
+    return names
+
+
+def place_name(ward) -> str:
+    """A ward's name without its kind ("Phường Tam Bình" → "Tam Bình")."""
+    name = " ".join(ward.name.split())
+    for kind in ("Phường ", "Xã ", "Đặc khu "):
+        if name.startswith(kind):
+            return name[len(kind) :]
+    return name
+
+
+def ward_named_in(name: str, wards: list):
+    """The ward a facility's name ends with ("… Trẻ em Tam Bình" → Phường Tam Bình), the
+    longest such name if several do (Tân Sơn Nhất before Nhất), else None."""
+    found = [w for w in wards if name.endswith(f" {place_name(w)}")]
+    return max(found, key=lambda w: len(place_name(w)), default=None)
+
+
 def facilities(wards: list, seed: int = 112) -> list[dict]:
     """92 facilities: 28 public (20 social-assistance, 8 drug rehabilitation), 64 non-public."""
     rng = random.Random(seed)
@@ -113,15 +151,16 @@ def facilities(wards: list, seed: int = 112) -> list[dict]:
     plan = [(Kind.PUBLIC_FACILITY, Ownership.PUBLIC, name) for name in PUBLIC_NAMES] + [
         (Kind.REHAB_FACILITY, Ownership.PUBLIC, name) for name in REHAB_NAMES
     ]
-    used = set()
-    while len(plan) < 92:
-        name = f"{rng.choice(PRIVATE_PREFIXES)} {rng.choice(PRIVATE_NAMES)}"
-        if name in used:
-            continue
-        used.add(name)
-        plan.append((Kind.PRIVATE_FACILITY, Ownership.NON_PUBLIC, name))
+    drawn: list[tuple[str, str]] = []
+    while len(plan) + len(drawn) < 92:
+        prefix, given = rng.choice(PRIVATE_PREFIXES), rng.choice(PRIVATE_NAMES)
+        if (prefix, given) not in drawn:
+            drawn.append((prefix, given))
+    plan += [(Kind.PRIVATE_FACILITY, Ownership.NON_PUBLIC, name) for name in _private_names(drawn)]
     for i, (kind, ownership, name) in enumerate(plan, start=1):
         ward = wards[rng.randrange(len(wards))]
+        # A facility named after a ward lies in that ward ("… Tam Bình" in Phường Tam Bình).
+        ward = ward_named_in(name, wards) or ward
         public = ownership == Ownership.PUBLIC
         groups = TARGET_GROUPS_BY_KIND[kind]
         rows.append(

@@ -335,4 +335,4 @@ def load_workforce(*, seed: int = SEED) -> int:
     missing = [row for row in rows if row.person.cccd not in existing]
     if not missing:
         return 0
-    return people_import(by=SYSTEM, changes=missing, label="Demo workforce")["people_created"]
+    return people_import(by=SYSTEM, changes=missing, label="Nhân lực mẫu (demo)")["people_created"]

@@ -23,7 +23,11 @@ class OrganizationsConfig(AppConfig):
         )
         register(
             NavItem(
-                _("Facilities"), "organizations:facilities", "organizations.Organization", order=21
+                _("Facilities"),
+                "organizations:facilities",
+                "organizations.Organization",
+                order=21,
+                also=("organizations:map", "organizations:headcount"),
             )
         )
         register(NavItem(_("Import"), "imports:index", "core.Job", action="import", order=90))

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ctxh.core.filters import YesNoSelect
 from ctxh.core.searchtext import filter_search
 from ctxh.geo.models import Ward
 
@@ -24,6 +25,7 @@ class _NetworkFilterSet(django_filters.FilterSet):
     social_work = django_filters.BooleanFilter(
         label=_("Provides social-work services"),
         field_name="facility__provides_social_work_services",
+        widget=YesNoSelect,
     )
 
     def filter_q(self, queryset, name, value):
@@ -32,7 +34,7 @@ class _NetworkFilterSet(django_filters.FilterSet):
 
 class OrganizationFilter(_NetworkFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = django_filters.BooleanFilter(label=_("Active"), widget=YesNoSelect)
 
     class Meta:
         model = Organization

@@ -23,3 +23,11 @@ def bs(bound_field, size: str = ""):
     if css.split()[0] in existing:
         return bound_field.as_widget()
     return bound_field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def filters_in_use(form) -> int:
+    """How many of a filter form's fields other than the search box the query string sets
+    (the number on the phone's "More filters" button, whose fields are folded away)."""
+    data = form.data if form.is_bound else {}
+    return sum(1 for name in form.fields if name != "q" and data.get(name) not in (None, ""))

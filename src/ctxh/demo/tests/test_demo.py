@@ -63,3 +63,18 @@ def test_demo_mirrors_the_articles_and_is_idempotent():
     # the two ward officers each see the demo facility of their own ward
     ward1_sees = set(Organization.objects.visible_to(user).values_list("code", flat=True))
     assert "CS-001" in ward1_sees and "CS-030" not in ward1_sees
+    # A database loaded by an earlier demo, where ward1 sat in another ward's office: the
+    # demo account keeps only its one role.
+    from ctxh.accounts.services import membership_grant
+    from ctxh.core.scoping import SYSTEM
+
+    old_office = Organization.objects.get(
+        code="UBND-" + str(Organization.objects.get(code="CS-030").ward_id)
+    )
+    membership_grant(by=SYSTEM, user=user, organization=old_office, role="ward_officer")
+    call_command("demo", "--quiet", "--password", "Demo-pass-2026")
+    home_ward = Organization.objects.get(code="CS-001").ward
+    assert home_ward.name == "Phường Tam Bình"
+    assert list(
+        user.memberships.filter(active=True).values_list("organization__code", flat=True)
+    ) == [f"UBND-{home_ward.code}"]
