@@ -276,9 +276,12 @@ def _child(job_id: int) -> None:
     """The forked process: run the handler with a memory cap, then leave at once."""
     code = 1
     try:
-        for name in ("SIGINT", "SIGTERM", "SIGQUIT", "SIGALRM"):
+        # Ctrl+C and SIGTERM reach the whole process group: the worker decides (it lets the
+        # job finish, or kills this process on the second signal); the child ignores them.
+        for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
             if hasattr(signal, name):
-                signal.signal(getattr(signal, name), signal.SIG_DFL)
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
         _cap_memory(getattr(settings, "CTXH_JOB_MEMORY_LIMIT_MB", 0))
         job = Job.objects.get(pk=job_id)
         with audit_context(source=AuditEvent.Source.JOB):
