@@ -169,3 +169,17 @@ def test_core_migrations_do_not_depend_on_organizations():
     state = loader.project_state(("core", "0002_job_heartbeat_and_loose_organization"))
     job = state.apps.get_model("core", "Job")
     assert job._meta.get_field("organization_id").column == "organization_id"
+
+
+def test_the_job_modules_import_one_way():
+    import grimp
+
+    graph = grimp.build_graph("ctxh")
+    assert graph.chain_exists(importer="ctxh.core.jobs", imported="ctxh.core.tasks")
+    for importer, imported in [
+        ("ctxh.core.tasks", "ctxh.core.jobs"),  # the old cycle jobs ↔ tasks
+        ("ctxh.core.jobrunner", "ctxh.core.jobs"),
+        ("ctxh.core.models", "ctxh.core.transitions"),  # models declare with core.workflow
+        ("ctxh.core.models", "ctxh.core.audit"),
+    ]:
+        assert not graph.chain_exists(importer=importer, imported=imported), (importer, imported)
