@@ -111,7 +111,8 @@ def transition(
     status is still the one ``obj`` shows (else the record changed meanwhile: refused), that
     the table allows the move (else :class:`IllegalTransition`) and that ``by`` may make it
     (else ``PermissionDenied``); set the status and ``extra_updates`` (other fields the move
-    changes, such as ``finished_at``), run ``full_clean`` and the move's ``validate``, save
+    changes, such as ``finished_at``), run ``full_clean`` on those fields (and the model's
+    ``clean()``) and the move's ``validate``, save
     those fields only, write the audit event ``"<model>.<action>"`` with the old and new
     status, the changed fields and ``reason``, and register the move's and the caller's
     ``on_commit`` hooks (each called with the updated object once the outermost
@@ -151,7 +152,12 @@ def transition(
         for name, value in extra_updates.items():
             setattr(locked, name, value)
         setattr(locked, field, to)
-        locked.full_clean()
+        # Validate what the move changes, plus the model's clean() (cross-field rules);
+        # fields it leaves alone are not re-checked (no query per foreign key).
+        changed = {field, *extra_updates}
+        locked.full_clean(
+            exclude=[f.name for f in model._meta.fields if not {f.name, f.attname} & changed]
+        )
         if move.validate is not None:
             move.validate(locked)
         locked.save(update_fields=[field, *extra_updates])
