@@ -5,10 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ctxh
+# Redis for the job tests on RQ (its own database number: the tests empty its queue).
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: env demo serve worker test lint check pytest pytest-pg browser bench messages clean
+.PHONY: env demo serve worker test lint check pytest pytest-pg pytest-workers browser bench messages clean
 
 env: $(STAMP)
 
@@ -35,11 +37,12 @@ demo: env
 
 serve: env
 	@trap 'kill 0' EXIT INT TERM; \
-	$(DEMO_ENV) $(BIN)/ctxh db_worker --interval 0.5 & \
+	$(DEMO_ENV) $(BIN)/ctxh jobs_worker --interval 0.5 & \
 	$(DEMO_ENV) $(BIN)/ctxh runserver --noreload $(HOST):$(PORT)
 
+# The task worker CTXH_TASKS names (database by default, RQ on Redis), after a reap.
 worker: env
-	$(BIN)/ctxh db_worker
+	$(BIN)/ctxh jobs_worker
 
 lint: env
 	$(BIN)/ruff check src bench tools
@@ -65,6 +68,22 @@ pytest-pg: env
 	  echo "== PostgreSQL did not answer at $$url: the suite ran on SQLite only"; \
 	fi
 
+# Jobs in a worker's child process (time limit, memory cap, death), on an SQLite file that
+# two processes can share; then the same tests on RQ with a real worker when Redis answers.
+pytest-workers: env
+	@mkdir -p var; rm -f var/test-workers.sqlite3*
+	@echo "== job workers: child processes, database backend (SQLite file)"
+	CTXH_TEST_SQLITE_NAME=var/test-workers.sqlite3 $(BIN)/pytest -m workers --reuse-db
+	@url="$${CTXH_TEST_REDIS_URL:-$(REDIS_TEST_URL)}"; \
+	if $(BIN)/python tools/redis_available.py "$$url"; then \
+	  echo "== job workers on RQ ($$url)"; \
+	  CTXH_TASKS=rq REDIS_URL="$$url" CTXH_TEST_SQLITE_NAME=var/test-workers.sqlite3 \
+	    $(BIN)/pytest -m workers --reuse-db && echo redis >> var/.ran-on; \
+	else \
+	  echo "== Redis did not answer at $$url: jobs were not run on RQ"; \
+	fi
+	@rm -f var/test-workers.sqlite3*
+
 browser: env
 	$(BIN)/python tools/ensure_chromium.py
 	$(BIN)/pytest -m browser
@@ -76,9 +95,10 @@ test: env
 	@echo "== pytest on SQLite"
 	$(MAKE) --no-print-directory pytest && echo sqlite >> var/.ran-on
 	$(MAKE) --no-print-directory pytest-pg
+	$(MAKE) --no-print-directory pytest-workers
 	$(MAKE) --no-print-directory browser && echo browser >> var/.ran-on
 	$(BIN)/python bench/matching.py --quick
-	@echo ""; echo "make test: ruff, import-linter, django checks, migrations, messages, pytest on [$$(paste -sd, var/.ran-on | sed 's/,browser//')], browser journeys in headless Chromium, matching smoke bench — all passed."
+	@echo ""; echo "make test: ruff, import-linter, django checks, migrations, messages, pytest on [$$(grep -v 'browser\|redis' var/.ran-on | paste -sd,)], job workers on [database$$(grep -q redis var/.ran-on && echo ', RQ on Redis' || echo '; no Redis answered, RQ not run')], browser journeys in headless Chromium, matching smoke bench — all passed."
 
 # Benchmarks print their figures with targets (PASS/MISS); BENCH_DATABASE_URL / DATABASE_URL
 # name a PostgreSQL server for the runs that support it (see each script's docstring).

@@ -27,10 +27,7 @@ ROOT = "ctxh"
 SRC = Path(__file__).resolve().parent.parent / "src"
 
 #: Cycles tolerated for now (each the set of its modules), with the reason.
-ALLOWED_CYCLES: dict[frozenset[str], str] = {
-    # Fixed in the h2 branch: empty this entry when it is merged.
-    frozenset({"ctxh.core.jobs", "ctxh.core.tasks"}): "fixed in the h2 branch",
-}
+ALLOWED_CYCLES: dict[frozenset[str], str] = {}
 
 
 def strongly_connected(nodes: Iterable[str], edges: Mapping[str, set[str]]) -> list[list[str]]:

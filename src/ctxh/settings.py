@@ -144,11 +144,35 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work: Django's task API -----------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("CTXH_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+# "db" (default): tasks in the database, run by `ctxh db_worker`; no broker needed.
+# "rq": tasks on Redis (REDIS_URL), run by `ctxh rqworker --job-class django_tasks_rq.Job`.
+CTXH_TASKS = os.environ.get("CTXH_TASKS", "db").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Seconds a job may run before it is stopped and failed; per kind in CTXH_JOB_TIME_LIMITS
+# (a handler may also declare its own: @jobs.handler(kind, time_limit=...)).
+CTXH_JOB_TIME_LIMIT = float(os.environ.get("CTXH_JOB_TIME_LIMIT", "600"))
+CTXH_JOB_TIME_LIMITS: dict[str, float] = {}
+# Address space of the process running one job (MB; 0: no cap). See docs/deploy.md.
+CTXH_JOB_MEMORY_LIMIT_MB = int(os.environ.get("CTXH_JOB_MEMORY_LIMIT_MB", "3072"))
+# "process": each job in a child process (time limit, memory cap, crash detection);
+# "inline": in the worker itself (the time limit by SIGALRM only).
+CTXH_JOB_ISOLATION = os.environ.get("CTXH_JOB_ISOLATION", "process")
+# A running job whose heartbeat is older than this has lost its worker: it is failed.
+CTXH_JOB_STALE_SECONDS = int(os.environ.get("CTXH_JOB_STALE_SECONDS", "120"))
+if CTXH_TASKS == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            # RQ's own limit is the backstop; the job runner's per-kind limit comes first.
+            "DEFAULT_TIMEOUT": int(CTXH_JOB_TIME_LIMIT) + 300,
+        }
     }
-}
+elif CTXH_TASKS == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured(f"CTXH_TASKS must be 'db' or 'rq', not {CTXH_TASKS!r}.")
 
 # --- Accounts and login protection -----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

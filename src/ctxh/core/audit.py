@@ -161,7 +161,7 @@ def _event(
         object_type=object_type or "",
         object_id="" if object_id is None else str(object_id),
         object_repr=(object_repr or "")[:300],
-        organization=organization,
+        organization_id=getattr(organization, "pk", organization),
         old_values=_jsonable(old or {}),
         new_values=_jsonable(new or {}),
         ip_address=ctx.ip_address,

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import ScopedQuerySet
+from .workflow import Transition
 
 
 class AuditEventQuerySet(ScopedQuerySet):
@@ -40,13 +41,10 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("object type"), max_length=100, db_index=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    # The organisation's id, stored loosely (no foreign key): core sits below organizations
+    # and its schema must not depend on it. An event outlives the organisation it names.
+    organization_id = models.BigIntegerField(
+        _("organisation"), null=True, blank=True, db_index=True
     )
     old_values = models.JSONField(_("old values"), default=dict, blank=True)
     new_values = models.JSONField(_("new values"), default=dict, blank=True)
@@ -56,7 +54,7 @@ class AuditEvent(models.Model):
     )
 
     objects = AuditEventQuerySet.as_manager()
-    scope_organization_field = "organization"
+    scope_organization_field = "organization_id"
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -74,8 +72,10 @@ class JobQuerySet(ScopedQuerySet):
 class Job(models.Model):
     """A piece of long work (an import, an export, a report) with its progress.
 
-    The work itself runs in a task worker; the page polls this record to draw a progress
-    bar and, at the end, offers the result file or the error.
+    The work itself runs in a task worker (see :mod:`ctxh.core.jobs`); the page polls this
+    record to draw a progress bar and, at the end, offers the result file or the error.
+    Its status moves only through :func:`ctxh.core.transitions.transition`, by the system:
+    queued → running → done or failed; a job that never starts (or whose worker dies) fails.
     """
 
     class Status(models.TextChoices):
@@ -85,10 +85,16 @@ class Job(models.Model):
         FAILED = "failed", _("Failed")
 
     TRANSITIONS = {
-        Status.QUEUED: {Status.RUNNING, Status.FAILED},
-        Status.RUNNING: {Status.DONE, Status.FAILED},
-        Status.DONE: set(),
-        Status.FAILED: set(),
+        Status.QUEUED: {
+            Status.RUNNING: Transition("start", label=_("Start")),
+            Status.FAILED: Transition("fail", label=_("Fail")),
+        },
+        Status.RUNNING: {
+            Status.DONE: Transition("finish", label=_("Finish")),
+            Status.FAILED: Transition("fail", label=_("Fail")),
+        },
+        Status.DONE: {},
+        Status.FAILED: {},
     }
 
     kind = models.CharField(_("kind"), max_length=80)
@@ -106,27 +112,31 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="jobs",
     )
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    # Stored loosely, like AuditEvent.organization_id (core must not depend on organizations).
+    organization_id = models.BigIntegerField(
+        _("organisation"), null=True, blank=True, db_index=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Refreshed every few seconds while the job runs: a running job whose heartbeat stops
+    # has lost its worker and is failed by the reaper (ctxh.core.jobs.reap_stale_jobs).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
 
     objects = JobQuerySet.as_manager()
-    scope_organization_field = "organization"
+    scope_organization_field = "organization_id"
     scope_user_field = "created_by"
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "heartbeat_at"], name="core_job_status_heartbeat")
+        ]
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
 

@@ -12,7 +12,7 @@ class AuditEventTable(tables.Table):
     source = tables.Column(verbose_name=_("Source"))
     action = tables.Column(verbose_name=_("Action"))
     object_repr = tables.Column(verbose_name=_("Object"))
-    organization = tables.Column(verbose_name=_("Organisation"), orderable=False)
+    organization_id = tables.Column(verbose_name=_("Organisation"), orderable=False)
     changes = tables.TemplateColumn(
         template_name="core/_audit_changes.html", verbose_name=_("Changes"), orderable=False
     )
@@ -26,7 +26,7 @@ class AuditEventTable(tables.Table):
             "source",
             "action",
             "object_repr",
-            "organization",
+            "organization_id",
             "changes",
             "ip_address",
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from .filters import AuditEventFilter
+from .jobs import reap_stale_jobs
 from .models import AuditEvent, Job
 from .permissions import get_visible_or_404, require
 from .tables import AuditEventTable
@@ -18,7 +19,7 @@ from .tables import AuditEventTable
 def audit_list(request):
     """The audit trail for the programme office, with filters and pagination."""
     require(request.user, AuditEvent, "view")
-    base = AuditEvent.objects.visible_to(request.user, "view").select_related("organization")
+    base = AuditEvent.objects.visible_to(request.user, "view")
     filterset = AuditEventFilter(request.GET, queryset=base)
     table = AuditEventTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -33,6 +34,8 @@ def audit_list(request):
 def job_detail(request, pk: int):
     """A job's page; the progress bar inside polls :func:`job_progress`."""
     job = get_visible_or_404(request.user, Job, "view", pk=pk)
+    if job.status == Job.Status.RUNNING and reap_stale_jobs(job_ids=[job.pk]):
+        job.refresh_from_db()  # its worker died: show it failed rather than running forever
     template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 

@@ -53,7 +53,7 @@ def test_programme_office_and_own_manager_may_submit(served, facility_a, program
     )
     assert len(result.created) == 2 and result.warnings == []
     event = AuditEvent.objects.filter(action="headcount.submit").first()
-    assert event.organization == facility_a
+    assert event.organization_id == facility_a.pk
     assert event.new_values["children"] == 11 and event.new_values["period_end"] == "2025-09-30"
     assert _events() == 2
 
