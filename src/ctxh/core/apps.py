@@ -1,7 +1,25 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_cache_table(sender, using="default", **kwargs):
+    """`ctxh migrate` also creates the database cache's table (idempotent), so a site
+    without Redis needs no extra step (see CACHES in settings)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if any(c["BACKEND"].endswith("DatabaseCache") for c in settings.CACHES.values()):
+        call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
     name = "ctxh.core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from .unaccent import register_sqlite_function
+
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="ctxh-cache-table")
+        connection_created.connect(register_sqlite_function, dispatch_uid="ctxh-unaccent")
