@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ctxh
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: env demo serve worker test lint check pytest pytest-pg browser bench messages clean
+.PHONY: env demo serve worker test lint check pytest pytest-pg browser smoke bench messages clean
 
 env: $(STAMP)
 
@@ -62,6 +62,10 @@ browser: env
 	$(BIN)/python tools/ensure_chromium.py
 	$(BIN)/pytest -m browser
 
+# gunicorn with DEBUG=0 on a free loopback port: migrate, sign in, read a page, stop.
+smoke: env
+	$(BIN)/python tools/smoke_gunicorn.py
+
 test: env
 	@mkdir -p var; rm -f var/.ran-on
 	$(MAKE) --no-print-directory lint
@@ -69,9 +73,10 @@ test: env
 	@echo "== pytest on SQLite"
 	$(MAKE) --no-print-directory pytest && echo sqlite >> var/.ran-on
 	$(MAKE) --no-print-directory pytest-pg
+	$(MAKE) --no-print-directory smoke
 	$(MAKE) --no-print-directory browser && echo browser >> var/.ran-on
 	$(BIN)/python bench/matching.py --quick
-	@echo ""; echo "make test: ruff, import-linter, django checks, migrations, messages, pytest on [$$(paste -sd, var/.ran-on | sed 's/,browser//')], browser journeys in headless Chromium, matching smoke bench — all passed."
+	@echo ""; echo "make test: ruff, import-linter, django checks, migrations, messages, pytest on [$$(paste -sd, var/.ran-on | sed 's/,browser//')], gunicorn smoke test (DEBUG=0), browser journeys in headless Chromium, matching smoke bench — all passed."
 
 # Benchmarks print their figures with targets (PASS/MISS); BENCH_DATABASE_URL / DATABASE_URL
 # name a PostgreSQL server for the runs that support it (see each script's docstring).
