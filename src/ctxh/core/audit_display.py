@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -110,14 +110,27 @@ def _model(object_type: str) -> type[models.Model] | None:
         return None
 
 
-def _fields(model: type[models.Model] | None) -> dict[str, models.Field]:
-    """The model's concrete fields by name and by attname (``organization_id``)."""
+def _fields(model: type[models.Model] | None, keys: Iterable[str] = ()) -> dict:
+    """The model's concrete fields by name and by attname (``organization_id``), and the
+    dotted ``keys`` that name a field of a related row (``facility.capacity``)."""
     if model is None:
         return {}
     found: dict[str, models.Field] = {}
     for f in model._meta.concrete_fields:
         found[f.name] = f
         found[f.attname] = f
+    for key in keys:
+        head, dot, rest = key.partition(".")
+        if not dot or key in found:
+            continue
+        try:
+            related = model._meta.get_field(head).related_model
+        except FieldDoesNotExist:
+            continue
+        if related is not None:
+            nested = _fields(related, [rest])
+            if rest in nested:
+                found[key] = nested[rest]
     return found
 
 
@@ -343,7 +356,12 @@ def actor_name(event: AuditEvent) -> str:
 def present(events: Iterable[AuditEvent], user) -> list[AuditRow]:
     """Readable rows for ``events`` (fetched with ``select_related("actor")``)."""
     events = list(events)
-    fields_by_type = {t: _fields(_model(t)) for t in {e.object_type for e in events}}
+    dotted: dict[str, set[str]] = defaultdict(set)
+    for event in events:
+        for values in (event.old_values, event.new_values):
+            if isinstance(values, dict):
+                dotted[event.object_type].update(k for k in values if "." in k)
+    fields_by_type = {t: _fields(_model(t), dotted[t]) for t in {e.object_type for e in events}}
     lookups = _Lookups()
     _want_related(events, fields_by_type, lookups)
     lookups.load()

@@ -22,6 +22,13 @@ from ctxh.workforce.tests.factories import PersonFactory, employ
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """present() is called outside a request too: in the interface's default language."""
+    with translation.override("vi"):
+        yield
+
+
 def _event(**kwargs):
     """An audit event as a service writes it (through ctxh.core.audit.record)."""
     with audit.audit_context(source=kwargs.pop("source", AuditEvent.Source.WEB)):
@@ -303,3 +310,18 @@ def test_the_page_in_english(programme_user, person_a):
     assert {c.label for c in row.changes} == {"education level"}
     assert row.changes[0].new == "Master"
     assert "Audit trail" in page.content.decode()
+
+
+def test_a_related_rows_field_is_named_and_quantities_are_grouped(programme_user, facility_a):
+    event = _event(
+        actor=programme_user,
+        action="organization.update",
+        obj=facility_a,
+        old={"facility.capacity": 120, "name": "Cũ"},
+        new={"facility.capacity": 1200, "name": "Mới"},
+    )
+    [row] = present([event], programme_user)
+    changes = {c.label: (c.old, c.new) for c in row.changes}
+    assert changes["công suất (người)"] == ("120", "1.200")
+    assert changes["tên"] == ("Cũ", "Mới")
+    assert row.object_url == f"/organizations/{facility_a.pk}/"
