@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +18,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from .unaccent import register_sqlite_function
-
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="ctxh-cache-table")
-        connection_created.connect(register_sqlite_function, dispatch_uid="ctxh-unaccent")

@@ -325,3 +325,24 @@ def test_a_related_rows_field_is_named_and_quantities_are_grouped(programme_user
     assert changes["công suất (người)"] == ("120", "1.200")
     assert changes["tên"] == ("Cũ", "Mới")
     assert row.object_url == f"/organizations/{facility_a.pk}/"
+
+
+def test_search_text_is_stored_for_single_and_bulk_writes(programme_user):
+    from ctxh.core.importing.engine import audit_events
+
+    programme_user.full_name = "Võ Thị Sáu"
+    programme_user.save()
+    event = _event(
+        actor=programme_user,
+        action="person.update",
+        object_type="workforce.person",
+        object_id=7,
+        object_repr="Người 079090000123",
+    )
+    event.refresh_from_db()
+    assert "vo thi sau" in event.search_text
+    assert "nguoi 079*******23" in event.search_text
+    assert "079090000123" not in event.search_text
+    audit_events(actor=programme_user, events=[{"action": "person.create", "obj": programme_user}])
+    bulk = AuditEvent.objects.get(action="person.create")
+    assert "vo thi sau" in bulk.search_text
