@@ -10,7 +10,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: env demo serve worker test lint check pytest pytest-pg pytest-workers browser bench messages clean
+.PHONY: env demo serve worker test lint check pytest pytest-pg pytest-workers browser smoke bench messages clean
 
 env: $(STAMP)
 
@@ -88,6 +88,10 @@ browser: env
 	$(BIN)/python tools/ensure_chromium.py
 	$(BIN)/pytest -m browser
 
+# gunicorn with DEBUG=0 on a free loopback port: migrate, sign in, read a page, stop.
+smoke: env
+	$(BIN)/python tools/smoke_gunicorn.py
+
 test: env
 	@mkdir -p var; rm -f var/.ran-on
 	$(MAKE) --no-print-directory lint
@@ -96,9 +100,10 @@ test: env
 	$(MAKE) --no-print-directory pytest && echo sqlite >> var/.ran-on
 	$(MAKE) --no-print-directory pytest-pg
 	$(MAKE) --no-print-directory pytest-workers
+	$(MAKE) --no-print-directory smoke
 	$(MAKE) --no-print-directory browser && echo browser >> var/.ran-on
 	$(BIN)/python bench/matching.py --quick
-	@echo ""; echo "make test: ruff, import-linter, django checks, migrations, messages, pytest on [$$(grep -v 'browser\|redis' var/.ran-on | paste -sd,)], job workers on [database$$(grep -q redis var/.ran-on && echo ', RQ on Redis' || echo '; no Redis answered, RQ not run')], browser journeys in headless Chromium, matching smoke bench — all passed."
+	@echo ""; echo "make test: ruff, import-linter, django checks, migrations, messages, pytest on [$$(grep -v 'browser\|redis' var/.ran-on | paste -sd,)], gunicorn smoke test (DEBUG=0), job workers on [database$$(grep -q redis var/.ran-on && echo ', RQ on Redis' || echo '; no Redis answered, RQ not run')], browser journeys in headless Chromium, matching smoke bench — all passed."
 
 # Benchmarks print their figures with targets (PASS/MISS); BENCH_DATABASE_URL / DATABASE_URL
 # name a PostgreSQL server for the runs that support it (see each script's docstring).

@@ -143,6 +143,36 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache and sessions: Redis when REDIS_URL is set, the database otherwise -------------
+# Shared by every app server (the scope cache, rate limits, sessions). Without Redis the
+# cache is a table in the database (created by `ctxh migrate`, see ctxh.core.apps), so N app
+# servers still share it; with Redis, sessions live in Redis too (signing in again is all a
+# Redis restart costs; keep Redis persistent — appendonly — to avoid even that).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CTXH_CACHE_TABLE = "ctxh_cache"
+
+
+def cache_settings(redis_url: str) -> tuple[dict, str]:
+    """(CACHES, SESSION_ENGINE) for a Redis URL, or for the database when it is empty."""
+    if redis_url:
+        backend = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "ctxh",
+            "TIMEOUT": 300,
+        }
+        return {"default": backend}, "django.contrib.sessions.backends.cache"
+    backend = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CTXH_CACHE_TABLE,
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+    return {"default": backend}, "django.contrib.sessions.backends.db"
+
+
+CACHES, SESSION_ENGINE = cache_settings(REDIS_URL)
+
 # --- Background work: Django's task API -----------------------------------------------
 # "db" (default): tasks in the database, run by `ctxh db_worker`; no broker needed.
 # "rq": tasks on Redis (REDIS_URL), run by `ctxh rqworker --job-class django_tasks_rq.Job`.
@@ -212,6 +242,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy: its addresses or networks (comma-separated, e.g.
+# "10.0.0.5,10.0.1.0/24"); X-Forwarded-For is believed only from them (ctxh.core.clientip).
+CTXH_TRUSTED_PROXIES = env_list("CTXH_TRUSTED_PROXIES", "")
+try:
+    import ipaddress as _ipaddress
+
+    for _proxy in CTXH_TRUSTED_PROXIES:
+        _ipaddress.ip_network(_proxy, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"CTXH_TRUSTED_PROXIES: {_error}") from None
+AXES_CLIENT_IP_CALLABLE = "ctxh.core.clientip.client_ip"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True

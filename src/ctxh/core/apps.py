@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_cache_table(sender, using="default", **kwargs):
+    """`ctxh migrate` also creates the database cache's table (idempotent), so a site
+    without Redis needs no extra step (see CACHES in settings)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if any(c["BACKEND"].endswith("DatabaseCache") for c in settings.CACHES.values()):
+        call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
@@ -27,3 +38,4 @@ class CoreConfig(AppConfig):
                 "import": {po: ALL, wo: ORG, fm: ORG},
             },
         )
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="ctxh-cache-table")

@@ -3,17 +3,19 @@
 from django.conf import settings
 
 from .audit import audit_context
+from .clientip import client_ip
 from .models import AuditEvent
 
 
 class AuditContextMiddleware:
-    """Marks audit events written during a request with source "web" and the client IP."""
+    """Marks audit events written during a request with source "web" and the client's IP
+    (read through the trusted proxies, :func:`ctxh.core.clientip.client_ip`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        ip = request.META.get("REMOTE_ADDR")
+        ip = client_ip(request)
         with audit_context(source=AuditEvent.Source.WEB, ip_address=ip):
             return self.get_response(request)
 

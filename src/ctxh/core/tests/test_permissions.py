@@ -42,6 +42,12 @@ CASES = register(
         forbidden_role=("manager_a", "ward_officer_a", "nobody"),
     ),
     ViewCase(
+        "core:audit-export",
+        kwargs=lambda w: {"fmt": "xlsx"},
+        allowed=("programme", "viewer"),
+        forbidden_role=("manager_a", "ward_officer_a", "nobody"),
+    ),
+    ViewCase(
         "core:job",
         kwargs=lambda w: {"pk": w.job_a.pk},
         allowed=("manager_a", "programme"),

@@ -37,7 +37,9 @@ def test_covers_object_reads_the_models_scope_fields(facility_a, facility_b, war
     other = make_user("facility_manager", facility_b)
     mine = Job.objects.create(kind="x", title="mine", created_by=owner)
     theirs = Job.objects.create(kind="x", title="theirs", created_by=other)
-    at_a = Job.objects.create(kind="x", title="at a", created_by=other, organization_id=facility_a.pk)
+    at_a = Job.objects.create(
+        kind="x", title="at a", created_by=other, organization_id=facility_a.pk
+    )
 
     self_scope = Scope(self_user_id=owner.pk)
     assert self_scope.covers_object(mine)
