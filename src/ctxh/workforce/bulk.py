@@ -80,7 +80,7 @@ def people_import(*, by, changes: list[PersonChange]) -> dict[str, int]:
     if updated:
         Person.objects.bulk_update(
             [c.person for c in updated],
-            sorted(fields | {"search_text", "updated_at"}),
+            sorted(fields | {"search_text", "sort_key", "updated_at"}),
             batch_size=BATCH,
         )
     employing = [c for c in changes if c.employ]

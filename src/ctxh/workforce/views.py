@@ -34,7 +34,7 @@ PER_PAGE = 25
 def _employable_organizations(user):
     """Organisations where ``user`` may register an employment."""
     scope = scope_for(user, Employment, "add")
-    qs = Organization.objects.active().only("id", "name", "kind", "ward_id").order_by("name")
+    qs = Organization.objects.active().only("id", "name", "kind", "ward_id").order_by("sort_key")
     if scope.everything:
         return qs
     return qs.filter(Q(pk__in=scope.organization_ids) | Q(ward_id__in=scope.ward_ids))
