@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ctxh.core.collation import sort_key
 from ctxh.core.searchtext import search_text
 
 
@@ -43,9 +44,12 @@ class Ward(models.Model):
         Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="wards"
     )
     search_text = models.CharField(max_length=200, db_index=True, editable=False)
+    # The name in Vietnamese alphabetical order (ctxh.core.collation): ward lists sort by it.
+    sort_key = models.CharField(max_length=255, editable=False, default="", blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_key", "code"]
+        indexes = [models.Index(fields=["sort_key", "code"], name="geo_ward_sort_idx")]
         verbose_name = _("ward")
         verbose_name_plural = _("wards")
 
@@ -53,5 +57,12 @@ class Ward(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = clean_name(self.name)
         self.search_text = search_text(self.name, self.code)
+        self.sort_key = sort_key(self.name)
         super().save(*args, **kwargs)
+
+
+def clean_name(name: str) -> str:
+    """A unit's name with single spaces (the national list has "Phường  Rạch Dừa")."""
+    return " ".join(str(name or "").split())

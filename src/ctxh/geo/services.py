@@ -10,7 +10,7 @@ from vietnam_provinces import Ward as VnWard
 from ctxh.core import audit
 from ctxh.core.scoping import SYSTEM
 
-from .models import Province, Ward
+from .models import Province, Ward, clean_name
 
 _KINDS = {"phường": Ward.Kind.WARD, "xã": Ward.Kind.COMMUNE, "đặc khu": Ward.Kind.SPECIAL_ZONE}
 
@@ -52,7 +52,7 @@ def load_units(*, by=SYSTEM, province_code: int) -> dict[str, int]:
     new = []
     for vw in VnWard.iter_by_province(province_code):
         values = {
-            "name": vw.name,
+            "name": clean_name(vw.name),
             "kind": _KINDS[vw.division_type.value],
             "codename": vw.codename,
             "province_id": province_code,

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ctxh.core.filters import YesNoSelect
-from ctxh.core.searchtext import filter_search
+from ctxh.core.searchtext import ranked_search
 from ctxh.geo.models import Ward
 
 from .models import FACILITY_KINDS, Kind, Organization, Ownership, TargetGroup
@@ -29,7 +29,7 @@ class _NetworkFilterSet(django_filters.FilterSet):
     )
 
     def filter_q(self, queryset, name, value):
-        return filter_search(queryset, value)
+        return ranked_search(queryset, value)  # best matches first, then by name
 
 
 class OrganizationFilter(_NetworkFilterSet):

@@ -108,7 +108,7 @@ def ward() -> Any:
 def ward_names() -> list[str]:
     return list(
         Ward.objects.filter(province_id=settings.CTXH_PROVINCE)
-        .order_by("name")
+        .order_by("sort_key", "code")
         .values_list("name", flat=True)
     )
 

@@ -8,9 +8,16 @@ from .models import Organization
 
 class OrganizationTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"))
-    name = tables.LinkColumn("organizations:detail", args=[tables.A("pk")], verbose_name=_("Name"))
+    name = tables.LinkColumn(
+        "organizations:detail",
+        args=[tables.A("pk")],
+        verbose_name=_("Name"),
+        order_by=("sort_key", "id"),  # Vietnamese alphabetical order (ctxh.core.collation)
+    )
     kind = tables.Column(verbose_name=_("Kind"))
-    ward = tables.Column(verbose_name=_("Ward/commune"), order_by=("ward__name",))
+    ward = tables.Column(
+        verbose_name=_("Ward/commune"), order_by=("ward__sort_key", "sort_key", "id")
+    )
     capacity = tables.Column(
         verbose_name=_("Capacity"),
         accessor="facility__capacity",
@@ -23,7 +30,7 @@ class OrganizationTable(tables.Table):
         model = Organization
         fields = ("code", "name", "kind", "ward", "capacity", "active")
         empty_text = _("No organisation matches these filters.")
-        order_by = ("name",)
+        # No default sort: the list comes in name order, or a search's best matches first.
 
     def render_capacity(self, value):
         from django.utils.formats import number_format
@@ -35,10 +42,17 @@ class FacilityTable(tables.Table):
     """The facilities page: what each facility is, can take, and cares for now."""
 
     code = tables.Column(verbose_name=_("Code"))
-    name = tables.LinkColumn("organizations:detail", args=[tables.A("pk")], verbose_name=_("Name"))
+    name = tables.LinkColumn(
+        "organizations:detail",
+        args=[tables.A("pk")],
+        verbose_name=_("Name"),
+        order_by=("sort_key", "id"),  # Vietnamese alphabetical order (ctxh.core.collation)
+    )
     kind = tables.Column(verbose_name=_("Type"))
     ownership = tables.Column(verbose_name=_("Ownership"))
-    ward = tables.Column(verbose_name=_("Ward/commune"), order_by=("ward__name",))
+    ward = tables.Column(
+        verbose_name=_("Ward/commune"), order_by=("ward__sort_key", "sort_key", "id")
+    )
     target_groups = tables.TemplateColumn(
         template_name="organizations/_target_groups_cell.html",
         verbose_name=_("Target groups"),
@@ -76,7 +90,7 @@ class FacilityTable(tables.Table):
             "latest_residents",
         )
         empty_text = _("No facility matches these filters.")
-        order_by = ("name",)
+        # No default sort: the list comes in name order, or a search's best matches first.
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "facilities"}
 
     def render_capacity(self, value):

@@ -138,7 +138,7 @@ def people_import(*, by, changes: list[PersonChange], label: str | None = None) 
     if updated:
         Person.objects.bulk_update(
             [c.person for c in updated],
-            sorted(fields | {"search_text", "updated_at"}),
+            sorted(fields | {"search_text", "sort_key", "updated_at"}),
             batch_size=BATCH,
         )
     employing = [c for c in changes if c.employ]

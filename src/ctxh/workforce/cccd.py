@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from vietnam_provinces import Province
 
+from ctxh.core.searchtext import normalize
+
 from .choices import Gender
 
 # The 63 provinces' codes (General Statistics Office) before 1 July 2025.
@@ -90,6 +92,18 @@ def validate_cccd(value: str, *, gender: str | None = None, birth_year: int | No
             code="cccd_year",
             params={"encoded": encoded_year, "year": birth_year},
         )
+
+
+# What people type between the digits of an ID they read out: spaces, dots, dashes, slashes.
+_ID_SEPARATORS = re.compile(r"[\s.\-_/]+")
+
+
+def cccd_in_query(query: str | None) -> str | None:
+    """The citizen ID a search query spells, or None: the query normalised first
+    (full-width digits are digits, invisible characters are gone), then with the
+    separators people type between groups of digits removed, must be exactly 12 digits."""
+    compact = _ID_SEPARATORS.sub("", normalize(query))
+    return compact if _DIGITS.match(compact) else None
 
 
 def mask_cccd(value: str | None) -> str:

@@ -1,19 +1,14 @@
 """Filters of the people list (shared with exports)."""
 
-import re
-
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ctxh.core.permissions import can
-from ctxh.core.searchtext import filter_search
 from ctxh.geo.models import Ward
 from ctxh.organizations.models import Organization, Sector
 
 from .models import EducationLevel, Person, ProfessionalTitle, StaffType
-from .selectors import kinds_of_sector
+from .selectors import kinds_of_sector, person_search
 
-ID_LIKE = re.compile(r"^[0-9*]{6,}$")
 TITLE_CHOICES = [("none", _("No professional title")), *ProfessionalTitle.choices[1:]]
 
 
@@ -63,20 +58,17 @@ class PersonFilter(django_filters.FilterSet):
         self.user = user
         self.filters["organization"].extra["choices"] = list(
             Organization.objects.visible_to(user, "view")
-            .order_by("name", "id")
+            .order_by("sort_key", "id")
             .values_list("id", "name")
         )
-        wards = Ward.objects.order_by("name")
+        wards = Ward.objects.order_by("sort_key", "code")
         if province_code is not None:
             wards = wards.filter(province_id=province_code)
         self.filters["ward"].extra["choices"] = list(wards.values_list("code", "name"))
 
     def filter_q(self, queryset, name, value):
-        if not can(self.user, Person, "view_sensitive"):
-            # Whoever may not see citizen IDs may not probe for one by searching either.
-            value = " ".join(t for t in (value or "").split() if not ID_LIKE.match(t))
-        queryset = filter_search(queryset, value)
-        return queryset.scan_for_order() if value and value.strip() else queryset
+        # Citizen IDs are never matched inside; a whole one only for who may see it.
+        return person_search(queryset, user=self.user, query=value)
 
     def filter_sector(self, queryset, name, value):
         return queryset.filter(current_organization__kind__in=kinds_of_sector(value))

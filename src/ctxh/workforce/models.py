@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ctxh.core.collation import name_sort_key
 from ctxh.core.scoping import ScopedQuerySet
 from ctxh.core.searchtext import search_text
 from ctxh.organizations.models import SECTOR_OF_KIND, Sector, phone_validator
@@ -63,10 +64,10 @@ def _unindexed(term: str):
 
 class PersonQuerySet(ScopedQuerySet):
     """People; :meth:`page` loads a page of a long list in two steps: first the ids of the
-    page, in order, from the narrow index (full_name, id), then those rows with everything
+    page, in order, from the narrow index (sort_key, id), then those rows with everything
     the queryset asks for (``select_related``, ``prefetch_related``, annotations). Deep
     pages and sorted pages then never join or carry wide rows they skip. The list's table
-    pages this way through ``ctxh.core.tables.TwoStepPageData``.
+    pages this way through ``workforce.tables.TwoStepPageData``.
     """
 
     _scan_for_order = False
@@ -74,7 +75,7 @@ class PersonQuerySet(ScopedQuerySet):
     def scan_for_order(self):
         """For a search: sort the (few) matches rather than walk the name index.
 
-        Walking the (full_name, id) index in order and testing every row against the
+        Walking the (sort_key, id) index in order and testing every row against the
         search is fast when most rows match and slow when few do (SQLite then reads half
         the table at random to find 25 "Nguyễn"); wrapping the first ordering term in a
         no-op ``COALESCE(x, NULL)`` makes the database filter first, then sort.
@@ -95,7 +96,7 @@ class PersonQuerySet(ScopedQuerySet):
         wrap = set()
         if self._scan_for_order and ordering and isinstance(ordering[0], str):
             wrap.add(0)
-        if ordering not in (["full_name", "id"], ["-full_name", "-id"]):
+        if ordering not in (["sort_key", "id"], ["-sort_key", "-id"]):
             # A sort no index serves: the id tie-break as a bare column makes SQLite scan
             # the table through the wrong index (60 ms instead of 10 at 50,000 people).
             wrap |= {i for i, term in enumerate(ordering) if term in {"id", "-id", "pk", "-pk"}}
@@ -125,7 +126,10 @@ class Person(models.Model):
     ``current_organization`` is a denormalised copy of the organisation of the person's open
     employment, kept by the services, so the people list needs no join over the history.
     ``cccd`` is the citizen ID: personal data, masked everywhere except the detail page of
-    users allowed to see it.
+    users allowed to see it. It is never part of ``search_text``: only users who may see
+    IDs find a person by one, and only by the whole number (see ``selectors.person_search``).
+    ``sort_key`` puts people in the order of Vietnamese lists (given name, then family and
+    middle names, in Vietnamese alphabetical order; :mod:`ctxh.core.collation`).
     """
 
     full_name = models.CharField(_("full name"), max_length=150)
@@ -164,7 +168,8 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="current_people",
     )
-    search_text = models.TextField(editable=False, default="", db_index=True)
+    search_text = models.TextField(editable=False, default="")
+    sort_key = models.CharField(editable=False, max_length=255, default="", blank=True)
     consent_at = models.DateTimeField(
         _("consent recorded at"),
         null=True,
@@ -179,14 +184,20 @@ class Person(models.Model):
     scope_ward_field = "current_organization__ward"
 
     class Meta:
-        ordering = ["full_name", "id"]
+        ordering = ["sort_key", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [
-            # The list's default order (name, id) and its per-organisation variant: both
-            # let the database walk an index for a page instead of sorting 50,000 rows.
-            models.Index(fields=["full_name", "id"], name="workforce_person_name_idx"),
-            models.Index(fields=["current_organization", "full_name"]),
+            # The list's default order (Vietnamese name order, id) and its per-organisation
+            # variant: both let the database walk an index for a page instead of sorting
+            # 50,000 rows.
+            models.Index(fields=["sort_key", "id"], name="workforce_person_sort_idx"),
+            # A search reads the matches' rank and order from this index alone (SQLite
+            # scans it instead of the wide table; the count uses it too).
+            models.Index(fields=["search_text", "sort_key"], name="workforce_person_search_idx"),
+            models.Index(
+                fields=["current_organization", "sort_key"], name="workforce_person_org_sort"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -211,7 +222,10 @@ class Person(models.Model):
                 raise ValidationError({"cccd": error.messages}) from error
 
     def refresh_search_text(self) -> None:
-        self.search_text = search_text(self.full_name, self.cccd, self.phone, self.email)
+        """Recompute the derived columns: ``search_text`` (without the citizen ID, which
+        must never be matched inside) and ``sort_key``."""
+        self.search_text = search_text(self.full_name, self.phone, self.email)
+        self.sort_key = name_sort_key(self.full_name)
 
     def save(self, *args, **kwargs):
         self.cccd = self.cccd or None  # an empty ID is "none yet", never a duplicate ""

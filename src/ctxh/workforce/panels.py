@@ -17,7 +17,7 @@ def organization_staff(request, organization) -> dict | None:
         Employment.objects.filter(organization=organization, end_date__isnull=True)
         .filter(person__in=Person.objects.visible_to(request.user, "view"))
         .select_related("person", "person__field_instructor")
-        .order_by("person__full_name", "person_id")
+        .order_by("person__sort_key", "person_id")
     )
     total = current.count()
     return {"employments": list(current[:STAFF_SHOWN]), "total": total, "shown": STAFF_SHOWN}

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
-from ctxh.core.searchtext import filter_search
+from ctxh.core.scoping import scope_for
+from ctxh.core.searchtext import ranked_search, terms
 from ctxh.geo.models import Ward
 from ctxh.organizations.models import FACILITY_KINDS, SECTOR_OF_KIND, Kind, Organization, Sector
 
+from .cccd import cccd_in_query
 from .models import (
     Certificate,
     EducationLevel,
@@ -34,9 +36,34 @@ def person_list(*, user, query: str | None = None):
     qs = (
         Person.objects.visible_to(user, "view")
         .select_related("current_organization", "current_organization__ward", "field_instructor")
-        .order_by("full_name", "id")
+        .order_by("sort_key", "id")
     )
-    return filter_search(qs, query).scan_for_order() if query else qs
+    return person_search(qs, user=user, query=query)
+
+
+def person_search(queryset, *, user, query: str | None):
+    """``queryset`` narrowed to the people matching ``query``, best matches first (see
+    :func:`ctxh.core.searchtext.ranked_search`); unchanged without a query.
+
+    The citizen ID is not in ``search_text``, so no part of it is ever matched inside. A
+    query that spells a whole ID (12 digits once normalised, separators allowed) also finds
+    that person by exact lookup — only among the people ``user`` may see IDs of
+    (``view_sensitive``); for anyone else it is just text, and matches no ID.
+    """
+    cccd = cccd_in_query(query)
+    also = None
+    if cccd is not None:
+        sensitive = scope_for(user, Person, "view_sensitive")
+        if not sensitive.empty:
+            also = Q(cccd=cccd)
+            if not sensitive.everything:
+                also &= sensitive.q(Person)
+    if not terms(query) and also is None:
+        return queryset
+    order = [term for term in queryset.query.order_by if isinstance(term, str)]
+    return ranked_search(
+        queryset, query, order=tuple(order) or ("sort_key", "id"), also=also
+    ).scan_for_order()
 
 
 def person_records(*, user, person: Person) -> dict:

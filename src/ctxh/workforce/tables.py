@@ -9,27 +9,28 @@ from .models import Person, PersonAccessLog
 
 class PersonTable(tables.Table):
     # Every sort ends with the id: many people share a name, and a page must not repeat
-    # or skip anyone.
+    # or skip anyone. Names sort in Vietnamese list order (``sort_key``: given name first).
     full_name = tables.LinkColumn(
         "workforce:detail",
         args=[tables.A("pk")],
         verbose_name=_("Full name"),
-        order_by=("full_name", "id"),
+        order_by=("sort_key", "id"),
     )
     cccd = tables.Column(verbose_name=_("Citizen ID"), orderable=False, default="—")
     date_of_birth = tables.DateColumn(
         verbose_name=_("Date of birth"), format="d/m/Y", order_by=("date_of_birth", "id")
     )
     current_organization = tables.Column(
-        verbose_name=_("Organisation"), order_by=("current_organization__name", "full_name", "id")
+        verbose_name=_("Organisation"),
+        order_by=("current_organization__sort_key", "sort_key", "id"),
     )
     professional_title = tables.Column(
-        verbose_name=_("Title"), default="—", order_by=("professional_title", "full_name", "id")
+        verbose_name=_("Title"), default="—", order_by=("professional_title", "sort_key", "id")
     )
     education_level = tables.Column(
-        verbose_name=_("Education"), default="—", order_by=("education_level", "full_name", "id")
+        verbose_name=_("Education"), default="—", order_by=("education_level", "sort_key", "id")
     )
-    staff_type = tables.Column(verbose_name=_("Type"), order_by=("staff_type", "full_name", "id"))
+    staff_type = tables.Column(verbose_name=_("Type"), order_by=("staff_type", "sort_key", "id"))
     field_instructor = tables.Column(
         verbose_name=_("Field instructor"), accessor="pk", orderable=False, empty_values=()
     )
@@ -47,7 +48,8 @@ class PersonTable(tables.Table):
             "field_instructor",
         )
         empty_text = _("No person matches these filters.")
-        order_by = ("full_name",)
+        # No default sort here: the list comes ordered by name, or a search's best matches
+        # first (a column the user clicks overrides both).
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "people"}
         template_name = "workforce/_people_table.html"
 

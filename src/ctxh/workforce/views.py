@@ -33,7 +33,7 @@ PER_PAGE = 25
 def _employable_organizations(user):
     """Organisations where ``user`` may register an employment (the scope's own filter)."""
     condition = scope_for(user, Employment, "add").q(Organization)
-    qs = Organization.objects.active().only("id", "name", "kind", "ward_id").order_by("name")
+    qs = Organization.objects.active().only("id", "name", "kind", "ward_id").order_by("sort_key")
     return qs if condition is None else qs.filter(condition)
 
 

@@ -35,3 +35,11 @@ def test_accents_never_matter(word):
 @given(st.text(max_size=80))
 def test_any_text_is_safe(text):
     assert isinstance(normalize(text), str)
+
+
+def test_queries_are_normalised_before_anything_else():
+    # Full-width digits are digits; invisible characters are not there (issue 8).
+    assert normalize("０７９１９０") == "079190"
+    assert normalize("079\u200b190\u2060\ufeff") == "079190"
+    assert normalize("Nguy\u00adễn\u200d Văn") == "nguyen van"
+    assert terms("  ＮＧＵＹＥＮ\u00a0van ") == ["nguyen", "van"]

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ctxh.core.collation import sort_key
 from ctxh.core.scoping import ScopedQuerySet
 from ctxh.core.searchtext import search_text
 
@@ -154,15 +155,18 @@ class Organization(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_text = models.TextField(editable=False, default="")
+    # The name in Vietnamese alphabetical order (ctxh.core.collation), for every list.
+    sort_key = models.CharField(editable=False, max_length=255, default="", blank=True)
 
     objects = OrganizationQuerySet.as_manager()
     scope_organization_field = "id"
     scope_ward_field = "ward"
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_key", "id"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["sort_key", "id"], name="organizations_org_sort_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -190,6 +194,7 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         self.refresh_search_text()
+        self.sort_key = sort_key(self.name)
         super().save(*args, **kwargs)
 
 

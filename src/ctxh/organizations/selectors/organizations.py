@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from ctxh.core.searchtext import filter_search
+from ctxh.core.searchtext import ranked_search
 
 from ..models import Organization
 
 
 def organization_list(*, user, query: str | None = None):
-    """Organisations the user may see, with what the list shows loaded in the same query."""
+    """Organisations the user may see, with what the list shows loaded in the same query,
+    in Vietnamese alphabetical order — or, with a ``query``, best matches first."""
     qs = (
         Organization.objects.visible_to(user, "view")
         .select_related("ward", "facility", "parent")
-        .order_by("name", "id")
+        .order_by("sort_key", "id")
     )
-    return filter_search(qs, query)
+    return ranked_search(qs, query) if query else qs

@@ -91,7 +91,7 @@ def facility_map(request):
     the same facilities as a list, so the page serves even when no tile can be loaded."""
     require(request.user, Organization, "view")
     filterset, as_of = _filtered_facilities(request)
-    qs = filterset.qs.order_by("name", "id")
+    qs = filterset.qs  # in name order, or a search's best matches first
     facilities = list(qs[:MAP_LIST_LIMIT])
     total = len(facilities) if len(facilities) < MAP_LIST_LIMIT else qs.count()
     missing = sum(
@@ -122,7 +122,7 @@ def facility_map_data(request):
     """Markers of the facilities the user may see (same filters as the map page)."""
     require(request.user, Organization, "view")
     filterset, _as_of = _filtered_facilities(request)
-    return JsonResponse(map_markers(filterset.qs.order_by("name", "id")))
+    return JsonResponse(map_markers(filterset.qs))
 
 
 @login_required

@@ -68,7 +68,7 @@ def organization_detail(request, pk: int):
         can(request.user, Organization, "change")
         and Organization.objects.visible_to(request.user, "change").filter(pk=pk).exists()
     )
-    children = org.children.visible_to(request.user, "view").order_by("name")[:50]
+    children = org.children.visible_to(request.user, "view").order_by("sort_key", "id")[:50]
     return render(
         request,
         "organizations/detail.html",

@@ -41,7 +41,7 @@ def test_create_with_employment_sets_current_organization_and_audits(manager_a, 
     person.refresh_from_db()
     assert person.full_name == "Lê Thị Hoa"
     assert person.current_organization == facility_a
-    assert person.search_text == "le thi hoa 079195000777"
+    assert person.search_text == "le thi hoa"  # never the citizen ID (issue 8)
     assert person.employments.get().end_date is None
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"person.create", "employment.start"} <= actions
