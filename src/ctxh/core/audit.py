@@ -107,3 +107,33 @@ def record(
         ip_address=ctx.ip_address,
         source=ctx.source,
     )
+
+
+def record_many(*, actor, events: Iterable[dict], batch_size: int = 1000) -> None:
+    """Write many audit events at once (one per record of a bulk write), like :func:`record`.
+
+    Each event is a dict with ``action`` and ``obj`` and optionally ``organization``,
+    ``old`` and ``new``. Call it from the service, inside its transaction.
+    """
+    ctx = _context.get()
+    real_actor = actor if getattr(actor, "is_authenticated", False) else None
+    label = (real_actor.get_username() if real_actor else ctx.source)[:200]
+    rows = []
+    for item in events:
+        obj = item["obj"]
+        rows.append(
+            AuditEvent(
+                actor=real_actor,
+                actor_label=label,
+                action=item["action"],
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                organization=item.get("organization"),
+                old_values=_jsonable(item.get("old") or {}),
+                new_values=_jsonable(item.get("new") or {}),
+                ip_address=ctx.ip_address,
+                source=ctx.source,
+            )
+        )
+    AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
