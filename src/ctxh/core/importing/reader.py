@@ -61,6 +61,13 @@ def check_upload(name: str, size: int, head: bytes) -> None:
         )
     if size == 0:
         raise ImportFileError(_("The file is empty."))
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # an OLE file, not a zip
+        raise ImportFileError(
+            _(
+                "This is an old Excel file (.xls) or a workbook protected by a password. Save "
+                "it as .xlsx, without a password."
+            )
+        )
     if not head.startswith(b"PK\x03\x04"):
         raise ImportFileError(
             _("This is not an Excel workbook (.xlsx), even if its name ends in .xlsx.")
