@@ -125,6 +125,12 @@ def _plain(value):
     return value
 
 
+def _kept(values: list) -> list:
+    """A rejected row's cells as kept for the file of rejected rows: no field takes more
+    than a few hundred characters, so a longer cell is cut (memory stays bounded)."""
+    return [v[:1000] + "…" if isinstance(v, str) and len(v) > 1000 else v for v in values]
+
+
 def check_allowed(kind: ImportKind, user) -> None:
     if not kind.allowed(user):
         raise PermissionDenied
@@ -161,6 +167,8 @@ def analyse(
                 record.append((number, values, formulas))
             result = _analyse_row(kind, ctx, columns, number, values, formulas, seen)
             results.append(result)
+            if result.status == REJECTED:
+                record = None  # a file with rejected rows is never committed: keep no cells
             if progress and len(results) % 500 == 0:
                 progress(
                     5 + int(85 * min(sheet.fraction, 1.0)),
@@ -172,6 +180,8 @@ def analyse(
         raise ImportFileError(_("The file has headers but no data rows."))
     if record is not None:
         save_cells(cells, path, sheet, record)
+    elif cells:
+        Path(cells).unlink(missing_ok=True)
     return Analysis(
         kind=kind, headers=[c.header for c in columns], rows=results, ctx=ctx, sheet=sheet.title
     )
@@ -211,10 +221,10 @@ def _analyse_row(kind, ctx, columns, number, values, formulas, seen) -> RowResul
         else:
             seen[key] = number
     if errors:
-        return RowResult(number, REJECTED, _short(errors), raw=list(values))
+        return RowResult(number, REJECTED, _short(errors), raw=_kept(values))
     status, payload, plan_errors = kind.plan(cleaned, ctx)
     if plan_errors:
-        return RowResult(number, REJECTED, _short(plan_errors), raw=list(values))
+        return RowResult(number, REJECTED, _short(plan_errors), raw=_kept(values))
     return RowResult(number, status, payload=payload)
 
 

@@ -181,3 +181,71 @@ def write_zip(path: Path, parts: dict, *, declared: dict | None = None, corrupt:
             )
         )
     return path
+
+
+def _nearly_compressible(size: int, seed: int = 7) -> bytes:
+    """``size`` bytes of XML-safe text that deflate compresses about 150 times: just under
+    the reader's ratio limit, so a member made of it is parsed, not refused."""
+    import random
+
+    rng = random.Random(seed)
+    noise = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _i in range(size // 100))
+    return (noise + "x" * (size - len(noise))).encode()
+
+
+def worst_cases(folder: Path, headers: list[str], *, only: str = "") -> dict[str, Path]:
+    """The hostile workbooks that pass the archive checks and must be bounded while they
+    are read (memory, time): each expands to about 390 MB from an archive of 2–3 MB."""
+    folder.mkdir(parents=True, exist_ok=True)
+    head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'.encode()
+    tail = b"</sheetData></worksheet>"
+    header_row = (
+        sheet_xml(headers, [], dimension=None).split("<sheetData>")[1].split("</sheetData>")[0]
+    )
+    block = _nearly_compressible(1024 * 1024)
+    cases = {}
+
+    def book(name, sheet, shared=None):
+        if only and name != only:
+            return
+        parts = workbook_parts([("Du lieu", "visible", "")], shared=shared)
+        parts["xl/worksheets/sheet1.xml"] = sheet
+        cases[name] = write_zip(folder / f"{name}.xlsx", parts)
+
+    cell = b'<c r="B2" t="inlineStr"><is><t>'
+    book(
+        "one-390-mb-cell",
+        Repeated(
+            head + header_row.encode() + b'<row r="2">' + cell,
+            block,
+            390,
+            b"</t></is></c></row>" + tail,
+        ),
+    )
+    book(
+        "a-header-row-of-huge-cells",
+        Repeated(
+            head + b'<row r="1">',
+            b'<c t="inlineStr"><is><t>' + block + b"</t></is></c>",
+            390,
+            b"</row>" + tail,
+        ),
+    )
+    row = b'<row><c r="A1" t="inlineStr"><is><t>C</t></is></c><c r="B1" t="inlineStr"><is><t>'
+    book(
+        "390-rows-of-1-mb",
+        Repeated(head + header_row.encode(), row + block + b"</t></is></c></row>", 390, tail),
+    )
+    shared_head = f'<?xml version="1.0"?><sst xmlns="{MAIN}">'.encode()
+    import random
+
+    rng = random.Random(3)
+    letters = [f"{a}{b}".encode() for a in "abcdefghij" for b in "abcdefghij"]
+    count = 1_100_000 if only in ("", "a-million-shared-strings") else 0
+    strings = b"".join(b"<si><t>" + rng.choice(letters) + b"</t></si>" for _i in range(count))
+    book(
+        "a-million-shared-strings",
+        head + header_row.encode() + tail,
+        shared=shared_head + strings + b"</sst>",
+    )
+    return cases

@@ -51,6 +51,8 @@ CHUNK = 64 * 1024
 #: Excel's own limits: characters in a cell, columns in a sheet.
 MAX_CELL_CHARS = 32_767
 MAX_COLUMNS = 16_384
+#: What is kept of each cell of the header row, read whole (up to 16.384 cells).
+HEADER_CHARS = 200
 MAX_MEMBERS = 1_000
 #: A member may expand this many times its compressed size (XML compresses 5–30 times;
 #: a bomb of empty rows about 1.000 times) once it is larger than RATIO_FLOOR.
@@ -58,8 +60,10 @@ MAX_RATIO = 200
 RATIO_FLOOR = 4 * MB
 #: workbook.xml, relationships, styles: small in any real workbook.
 MAX_PART = 16 * MB
-MAX_SHARED_STRINGS_BYTES = 64 * MB
-MAX_SHARED_STRINGS = 2_000_000
+MAX_SHARED_STRINGS_BYTES = 48 * MB
+#: Shared strings are each different: real ones compress a few times, never 50.
+MAX_SHARED_RATIO = 50
+MAX_SHARED_STRINGS = 1_000_000
 
 _MAIN = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -156,18 +160,8 @@ class Workbook:
             parser.Parse(b"", True)
             yield
         except expat.ExpatError as exc:
-            raise ImportFileError(
-                _(
-                    "The workbook is damaged: its part “%(part)s” is not valid XML (line "
-                    "%(line)s, column %(column)s: %(error)s). Open it in Excel and save it again."
-                )
-                % {
-                    "part": name,
-                    "line": exc.lineno,
-                    "column": exc.offset,
-                    "error": expat.ErrorString(exc.code),
-                }
-            ) from None
+            message = expat.ErrorString(exc.code)
+            raise ImportFileError(_invalid_xml(name, exc.lineno, exc.offset, message)) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError):
             raise ImportFileError(_damaged_archive()) from None
 
@@ -230,37 +224,33 @@ class Workbook:
         if not self.shared_part or self.shared_part not in self.archive.NameToInfo:
             return strings
         state = {"buf": [], "size": 0, "t": False, "skip": 0}
+        tags = _SHARED_TAGS
 
         def start(tag, attrs):
-            local = _local(tag)
-            if local == "si":
+            code = tags.get(tag)
+            if code is _SI:
                 state["buf"], state["size"] = [], 0
-            elif local == "t" and not state["skip"]:
-                state["t"] = True
-            elif local in ("rPh", "phoneticPr"):
+            elif code is _T:
+                state["t"] = not state["skip"]
+            elif code is _RPH:
                 state["skip"] += 1
 
         def end(tag):
-            local = _local(tag)
-            if local == "t":
-                state["t"] = False
-            elif local in ("rPh", "phoneticPr"):
-                state["skip"] -= 1
-            elif local == "si":
+            code = tags.get(tag)
+            if code is _SI:
                 if len(strings) >= MAX_SHARED_STRINGS:
-                    raise ImportFileError(
-                        _(
-                            "The workbook holds more than %(max)s different texts; it cannot "
-                            "be imported."
-                        )
-                        % {"max": f"{MAX_SHARED_STRINGS:,}".replace(",", ".")}
-                    )
+                    raise _too_many_strings()
                 strings.append(_text(state["buf"], state["size"]))
+            elif code is _T:
+                state["t"] = False
+            elif code is _RPH:
+                state["skip"] -= 1
 
         def text(data):
             if state["t"]:
-                if state["size"] <= MAX_CELL_CHARS:
-                    state["buf"].append(data)
+                room = MAX_CELL_CHARS + 1 - state["size"]
+                if room > 0:
+                    state["buf"].append(data if len(data) <= room else data[:room])
                 state["size"] += len(data)
 
         self._run(self.shared_part, MAX_SHARED_STRINGS_BYTES, start, end, text)
@@ -371,6 +361,7 @@ class Workbook:
                 if st.cells:
                     out.append((st.row, st.cells))
                     st.cells = {}
+                    st.header = False
                 st.cols = wanted()
             elif code is _F:
                 st.text = False
@@ -380,8 +371,10 @@ class Workbook:
 
         def text(data):
             if st.text:
-                if st.size <= MAX_CELL_CHARS:
-                    st.buf.append(data)
+                # Keep a cell's text up to Excel's limit only (a header: a short prefix).
+                room = (HEADER_CHARS if st.header else MAX_CELL_CHARS + 1) - st.size
+                if room > 0:
+                    st.buf.append(data if len(data) <= room else data[:room])
                 st.size += len(data)
 
         def report(done: int) -> None:
@@ -394,16 +387,20 @@ class Workbook:
                 out.clear()
 
 
-_C, _V, _T, _F, _ROW, _RPH = (object() for _i in range(6))
+_C, _V, _T, _F, _ROW, _RPH, _SI = (object() for _i in range(7))
 _SHEET_TAGS = {
     f"{ns} {name}": code
     for ns in _MAIN
     for name, code in (("c", _C), ("v", _V), ("t", _T), ("f", _F), ("row", _ROW), ("rPh", _RPH))
 }
+_SHARED_TAGS = {
+    f"{ns} {name}": code for ns in _MAIN for name, code in (("si", _SI), ("t", _T), ("rPh", _RPH))
+}
 
 
 class _RowState:
     __slots__ = (
+        "header",
         "cols",
         "row",
         "col",
@@ -421,6 +418,7 @@ class _RowState:
 
     def __init__(self, cols):
         self.cols = cols
+        self.header = True  # until the first row with a value (the headers) ends
         self.row = self.col = self.size = self.skip = 0
         self.cells: dict = {}
         self.keep = self.formula = self.text = False
@@ -504,6 +502,20 @@ def _column(ref: str) -> int:
     return number
 
 
+def _too_many_strings() -> ImportFileError:
+    return ImportFileError(
+        _("The workbook holds more than %(max)s different texts; it cannot be imported.")
+        % {"max": f"{MAX_SHARED_STRINGS:,}".replace(",", ".")}
+    )
+
+
+def _invalid_xml(part: str, line, column, error: str) -> str:
+    return _(
+        "The workbook is damaged: its part “%(part)s” is not valid XML (line "
+        "%(line)s, column %(column)s: %(error)s). Open it in Excel and save it again."
+    ) % {"part": part, "line": line, "column": column, "error": error[:100]}
+
+
 def _refuse_doctype(*args):
     raise ImportFileError(
         _(
@@ -582,11 +594,13 @@ def check_archive(archive: zipfile.ZipFile) -> None:
             % {"size": _mb(total), "max": _mb(max_uncompressed())}
         )
     for info in infos:
+        shared = info.filename.endswith("sharedStrings.xml")
         if info.flag_bits & 0x1:
             raise ImportFileError(
                 _("The workbook is protected by a password; save it again without a password.")
             )
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        ratio = MAX_SHARED_RATIO if shared else MAX_RATIO
+        if info.file_size > RATIO_FLOOR and info.file_size > ratio * max(info.compress_size, 1):
             raise ImportFileError(
                 _(
                     "The workbook's part “%(part)s” is compressed %(ratio)s times, far beyond any "
@@ -598,6 +612,5 @@ def check_archive(archive: zipfile.ZipFile) -> None:
                     "size": _mb(info.file_size),
                 }
             )
-        shared = info.filename.endswith("sharedStrings.xml")
         if shared and info.file_size > MAX_SHARED_STRINGS_BYTES:
             raise _too_large(info.filename[:100], info.file_size, MAX_SHARED_STRINGS_BYTES)

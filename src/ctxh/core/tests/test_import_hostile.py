@@ -435,3 +435,44 @@ def test_shared_strings_styles_and_dates_are_read_as_excel_writes_them(wards, tm
     assert payload["data"]["kind"] == "public_facility"  # runs joined, phonetic text skipped
     assert payload["facility"]["licence_date"] == dt.date(2020, 3, 25)
     assert payload["facility"]["capacity"] == 12
+
+
+MEASURE = """
+import json, os, resource, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ctxh.test_settings")
+import django
+django.setup()
+from ctxh.core.importing import ImportFileError, get_kind
+from ctxh.core.importing.reader import open_sheet
+started = time.monotonic()
+try:
+    sheet = open_sheet(sys.argv[1], get_kind("organizations").columns)
+    outcome = f"{sum(1 for _row in sheet.rows)} rows"
+except ImportFileError as exc:
+    outcome = str(exc)
+print(json.dumps({"seconds": time.monotonic() - started, "outcome": outcome,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+@pytest.mark.parametrize("case", ["one-390-mb-cell", "a-million-shared-strings"])
+def test_the_worst_files_that_pass_the_archive_checks_stay_under_500_mb(case, tmp_path):
+    """Files that expand to ~390 MB just under the compression limits are read in a fresh
+    process; its peak memory (ru_maxrss) stays far below 500 MB."""
+    import json
+
+    from ctxh.core.importing.testing import worst_cases
+
+    path = worst_cases(tmp_path, headers(), only=case)[case]
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["peak_mb"] < 500, result
+    expected = {"one-390-mb-cell": "1 rows", "a-million-shared-strings": "1.000.000"}[case]
+    assert expected in result["outcome"]

@@ -188,7 +188,7 @@ def test_a_ten_megabyte_cell_is_a_row_error(kind, tmp_path):
     # The file of rejected rows stays a valid workbook (Excel refuses cells over 32,767).
     out = tmp_path / "errors.xlsx"
     out.write_bytes(analysis.rejected_workbook())
-    assert len(load_workbook(out).active["B2"].value) < 1000
+    assert len(load_workbook(out).active["B2"].value) <= 1001  # cut, with "…"
 
 
 def test_formulas_unknown_wards_and_duplicates_are_row_errors(kind, tmp_path):
