@@ -450,8 +450,12 @@ try:
     outcome = f"{sum(1 for _row in sheet.rows)} rows"
 except ImportFileError as exc:
     outcome = str(exc)
-print(json.dumps({"seconds": time.monotonic() - started, "outcome": outcome,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+if os.path.exists("/proc/self/status"):  # Linux keeps ru_maxrss across exec: use VmHWM
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            peak = int(line.split()[1]) / 1024
+print(json.dumps({"seconds": time.monotonic() - started, "outcome": outcome, "peak_mb": peak}))
 """
 
 
