@@ -26,10 +26,9 @@ from django.utils.translation import gettext as _
 
 from ctxh.core.text import shorten
 
+from .archive import check_archive
 from .spec import Column, ImportFileError, header_key
-from .xlsx import ExcelError, Overlong, SheetInfo, Workbook, _RowLimit, check_archive
-
-__all__ = ["ExcelError", "Overlong"]
+from .xlsx import ExcelError, Overlong, SheetInfo, Workbook, _RowLimit
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 #: The hidden sheet of the template that holds the drop-down lists.

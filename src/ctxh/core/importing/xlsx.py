@@ -37,32 +37,29 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
 from ctxh.core.text import clean_text
 
+from .archive import (
+    MAX_SHARED_STRINGS_BYTES,
+    MB,
+    _damaged_archive,
+    _too_large,
+    max_uncompressed,
+    open_archive,
+)
 from .spec import ImportFileError
 
-MB = 1024 * 1024
 CHUNK = 64 * 1024
 #: Excel's own limits: characters in a cell, columns in a sheet.
 MAX_CELL_CHARS = 32_767
 MAX_COLUMNS = 16_384
 #: What is kept of each cell of the header row, read whole (up to 16.384 cells).
 HEADER_CHARS = 200
-MAX_MEMBERS = 1_000
-#: A member may expand this many times its compressed size (XML compresses 5–30 times;
-#: a bomb of empty rows about 1.000 times) once it is larger than RATIO_FLOOR.
-MAX_RATIO = 200
-RATIO_FLOOR = 4 * MB
-#: workbook.xml, relationships, styles: small in any real workbook.
 MAX_PART = 16 * MB
-MAX_SHARED_STRINGS_BYTES = 48 * MB
-#: Shared strings are each different: real ones compress a few times, never 50.
-MAX_SHARED_RATIO = 50
 MAX_SHARED_STRINGS = 1_000_000
 
 _MAIN = (
@@ -70,14 +67,6 @@ _MAIN = (
     "http://purl.oclc.org/ooxml/spreadsheetml/main",
 )
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
-def max_uncompressed() -> int:
-    return int(getattr(settings, "CTXH_IMPORT_MAX_UNCOMPRESSED", 400 * MB))
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 class Overlong(str):
@@ -525,24 +514,6 @@ def _refuse_doctype(*args):
     )
 
 
-def _too_large(part: str, size: int, cap: int) -> ImportFileError:
-    return ImportFileError(
-        _(
-            "The workbook expands to too much data: its part “%(part)s” holds more than "
-            "%(max)s MB once unpacked (%(size)s MB). Remove the empty rows and columns, or "
-            "split the file."
-        )
-        % {"part": part, "max": _mb(cap), "size": _mb(size)}
-    )
-
-
-def _damaged_archive() -> str:
-    return _(
-        "The workbook is damaged: the compressed archive does not check out (bad CRC or "
-        "broken data). Open it in Excel and save it again."
-    )
-
-
 def _damaged_strings() -> ImportFileError:
     return ImportFileError(
         _("The workbook is damaged: a cell points to a text that does not exist.")
@@ -554,63 +525,3 @@ def _damaged_sheet(title: str) -> ImportFileError:
         _("The sheet “%(sheet)s” is damaged: a cell lies beyond Excel's last column.")
         % {"sheet": title}
     )
-
-
-def open_archive(path: str | Path) -> zipfile.ZipFile:
-    """Open the zip archive at ``path`` and check its directory before anything is unpacked."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
-        raise ImportFileError(
-            _(
-                "This file cannot be read as an Excel workbook (.xlsx): the archive is damaged, "
-                "or it is protected by a password. Save it again from Excel, without a password."
-            )
-        ) from None
-    try:
-        check_archive(archive)
-    except BaseException:
-        archive.close()
-        raise
-    return archive
-
-
-def check_archive(archive: zipfile.ZipFile) -> None:
-    """Refuse an archive from its directory alone: too many members, too much data once
-    unpacked, a member compressed beyond any real spreadsheet, encrypted members."""
-    infos = archive.infolist()
-    if len(infos) > MAX_MEMBERS:
-        raise ImportFileError(
-            _("The workbook holds %(count)s parts; a real workbook holds far fewer.")
-            % {"count": f"{len(infos):,}".replace(",", ".")}
-        )
-    total = sum(info.file_size for info in infos)
-    if total > max_uncompressed():
-        raise ImportFileError(
-            _(
-                "The workbook expands to %(size)s MB once unpacked; at most %(max)s MB can be "
-                "imported. Remove the empty rows and columns, or split the file."
-            )
-            % {"size": _mb(total), "max": _mb(max_uncompressed())}
-        )
-    for info in infos:
-        shared = info.filename.endswith("sharedStrings.xml")
-        if info.flag_bits & 0x1:
-            raise ImportFileError(
-                _("The workbook is protected by a password; save it again without a password.")
-            )
-        ratio = MAX_SHARED_RATIO if shared else MAX_RATIO
-        if info.file_size > RATIO_FLOOR and info.file_size > ratio * max(info.compress_size, 1):
-            raise ImportFileError(
-                _(
-                    "The workbook's part “%(part)s” is compressed %(ratio)s times, far beyond any "
-                    "real spreadsheet (it expands to %(size)s MB): it is refused for safety."
-                )
-                % {
-                    "part": info.filename[:100],
-                    "ratio": f"{info.file_size // max(info.compress_size, 1):,}".replace(",", "."),
-                    "size": _mb(info.file_size),
-                }
-            )
-        if shared and info.file_size > MAX_SHARED_STRINGS_BYTES:
-            raise _too_large(info.filename[:100], info.file_size, MAX_SHARED_STRINGS_BYTES)
