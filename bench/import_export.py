@@ -3,6 +3,9 @@
     .venv/bin/python bench/import_export.py           # 50,000 people (SQLite, and PostgreSQL
                                                       # too when DATABASE_URL names one)
     .venv/bin/python bench/import_export.py --quick   # 2,000 people, a smoke run
+    .venv/bin/python bench/import_export.py --hostile # only the hostile files: each bomb
+                                                      # and worst case read in a fresh
+                                                      # process; refusal < 1 s, RSS < 500 MB
 
 The people workbook is generated first, in its own process (openpyxl write-only), so its
 cost is not counted. Each backend then runs in its own process on a TEMPORARY database (a
@@ -211,13 +214,112 @@ def report(label: str, r: dict, people: int) -> int:
     return misses
 
 
+HOSTILE_MEMORY_MB = 500.0
+HOSTILE_REFUSAL_S = 1.0
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS. VmHWM, as Linux keeps ru_maxrss across exec (a child would
+    report its parent's peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_file(path: Path) -> dict:
+    """Read one workbook as a people import would (in this fresh process)."""
+    _django()
+    from ctxh.core.importing import ImportFileError, get_kind
+    from ctxh.core.importing.reader import open_sheet
+
+    t0 = time.perf_counter()
+    try:
+        sheet = open_sheet(path, get_kind("organizations").columns)
+        outcome = f"read, {sum(1 for _row in sheet.rows)} rows"
+        sheet.close()
+    except ImportFileError as exc:
+        outcome = "refused: " + str(exc)[:70]
+    return {
+        "seconds": time.perf_counter() - t0,
+        "peak_mb": peak_rss_mb(),
+        "outcome": outcome,
+    }
+
+
+def hostile() -> int:
+    """The bombs (refused from the archive's directory) and the worst files that pass those
+    checks (about 390 MB once unpacked), each read in a fresh process: time, peak RSS."""
+    _django()
+    from ctxh.core.importing import get_kind
+    from ctxh.core.importing.testing import MAIN, Repeated, workbook_parts, worst_cases, write_zip
+
+    misses = 0
+    headers = [c.header for c in get_kind("organizations").columns]
+    with tempfile.TemporaryDirectory(prefix="ctxh-bench-hostile-") as tmp:
+        folder = Path(tmp)
+        head = f'<worksheet xmlns="{MAIN}"><sheetData>'.encode()
+        bombs = {
+            "bomb: 46 million empty rows (1,15 GB)": Repeated(
+                head, b"<row/>" * 100_000, 2_000, b"</sheetData></worksheet>"
+            ),
+            "bomb: one 300 MB cell": Repeated(
+                head + b'<row><c t="inlineStr"><is><t>',
+                b"x" * 1048576,
+                300,
+                b"</t></is></c></row></sheetData></worksheet>",
+            ),
+        }
+        files = {}
+        for name, sheet in bombs.items():
+            parts = workbook_parts([("Du lieu", "visible", "")])
+            parts["xl/worksheets/sheet1.xml"] = sheet
+            files[name] = write_zip(folder / f"bomb{len(files)}.xlsx", parts)
+        files.update({f"worst: {k}": v for k, v in worst_cases(folder, headers).items()})
+        print("\nHostile files (each read in a fresh process)")
+        for name, path in files.items():
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure", str(path)],
+                capture_output=True,
+                text=True,
+            )
+            if out.returncode != 0:
+                print(f"  {name}: FAILED\n{out.stderr[-2000:]}")
+                misses += 1
+                continue
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            ok = r["peak_mb"] < HOSTILE_MEMORY_MB and (
+                not name.startswith("bomb") or r["seconds"] < HOSTILE_REFUSAL_S
+            )
+            misses += not ok
+            print(
+                f"  {name:42} {r['seconds']:6.2f} s {r['peak_mb']:5.0f} MB  "
+                f"{'PASS' if ok else 'MISS'}  {r['outcome']}"
+            )
+    return misses
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2,000 people instead of 50,000")
     parser.add_argument("--people", type=int, default=None)
     parser.add_argument("--make-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--backend", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--hostile", action="store_true", help="only the hostile files: time and peak memory"
+    )
     args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure_file(args.measure)))
+        return 0
+    if args.hostile:
+        misses = hostile()
+        print("\nresult:", "PASS" if misses == 0 else "MISS")
+        return 1 if misses else 0
     people = args.people or (2_000 if args.quick else 50_000)
     if args.make_file:
         _django()

@@ -491,9 +491,7 @@ def accounts_import(*, by, rows: list[dict]) -> dict[str, int]:
                     "new": {"user": membership.user.username, "role": membership.role},
                 }
             )
-    from ctxh.core.importing import audit_events
-
-    audit_events(actor=by, events=events)
+    audit.record_many(actor=by, events=events)
     _send_links(created.values(), "invitation")
     return {
         "accounts_created": len(created),

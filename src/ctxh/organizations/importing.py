@@ -37,6 +37,7 @@ from ctxh.core.importing import (
     email,
     integer,
     phone,
+    quote,
     register,
     text,
 )
@@ -96,10 +97,10 @@ def ward() -> Any:
                     "“%(value)s” may mean several wards/communes; write the exact name or the code "
                     "(%(names)s)."
                 )
-                % {"value": raw, "names": ", ".join(f"{w.name} – {w.code}" for w in found)}
+                % {"value": quote(raw), "names": ", ".join(f"{w.name} – {w.code}" for w in found)}
             )
         if not found:
-            raise CellError(_("No ward or commune is called “%(value)s”.") % {"value": raw})
+            raise CellError(_("No ward or commune is called “%(value)s”.") % {"value": quote(raw)})
         return found[0]
 
     return parse

@@ -105,22 +105,26 @@ def _org_code() -> Any:
     return text(30, upper=True)
 
 
-def _in_scope(scope, organization: Organization | None) -> bool:
-    if scope.everything:
-        return True
-    if organization is None:
-        return False
-    return organization.pk in scope.organization_ids or (
-        organization.ward_id is not None and organization.ward_id in scope.ward_ids
-    )
-
-
 def _person_key(values: dict[str, Any]) -> tuple | None:
     if values.get("cccd"):
         return ("cccd", values["cccd"])
     if values.get("full_name") and values.get("date_of_birth"):
         return ("name", normalize(values["full_name"]), values["date_of_birth"])
     return None
+
+
+def _before_birth(start, born) -> list[str]:
+    """A job cannot start before the person is born."""
+    if start and born and start < born:
+        return [
+            _("%(label)s: %(start)s is before the date of birth (%(born)s).")
+            % {
+                "label": "Ngày bắt đầu",
+                "start": start.strftime("%d/%m/%Y"),
+                "born": born.strftime("%d/%m/%Y"),
+            }
+        ]
+    return []
 
 
 class _WorkforceKind(ImportKind):
@@ -174,7 +178,7 @@ class _WorkforceKind(ImportKind):
                 _("%(label)s: no organisation has the code “%(code)s”.")
                 % {"label": "Mã tổ chức", "code": code}
             ]
-        if not _in_scope(ctx.cache["add_scope"], org):
+        if not ctx.cache["add_scope"].covers(org):
             return [
                 _(
                     "%(label)s: you may only import records of your own organisation, not "
@@ -185,7 +189,8 @@ class _WorkforceKind(ImportKind):
         return []
 
     def person_in_scope(self, person: Person, ctx) -> bool:
-        return _in_scope(ctx.cache["person_scope"], person.current_organization)
+        organization = person.current_organization
+        return organization is not None and ctx.cache["person_scope"].covers(organization)
 
 
 def _validation_errors(instance, labels: dict[str, str], exclude: list[str]) -> list[str]:
@@ -223,9 +228,9 @@ PEOPLE_COLUMNS = [
     Column(
         "date_of_birth",
         "Ngày sinh",
-        date(),
+        date(past=True),
         number_format="DD/MM/YYYY",
-        help="dd/mm/yyyy. Bắt buộc khi không có CCCD.",
+        help="dd/mm/yyyy, không sau hôm nay. Bắt buộc khi không có CCCD.",
     ),
     _cccd_column(),
     Column("phone", "Điện thoại", phone(), number_format="@"),
@@ -304,6 +309,7 @@ class PeopleKind(_WorkforceKind):
             errors.append(
                 _("Give the citizen ID or the date of birth, so the person can be recognised.")
             )
+        errors += _before_birth(values.get("start_date"), values.get("date_of_birth"))
         return errors
 
     def plan(self, values, ctx):
@@ -385,7 +391,7 @@ EMPLOYMENT_COLUMNS = [
         width=28,
         help="Chỉ dùng để nhận diện người không có CCCD (cùng với ngày sinh).",
     ),
-    Column("date_of_birth", "Ngày sinh", date(), number_format="DD/MM/YYYY"),
+    Column("date_of_birth", "Ngày sinh", date(past=True), number_format="DD/MM/YYYY"),
     Column("organization", "Mã tổ chức", _org_code(), required=True, number_format="@"),
     Column("position", "Vị trí công việc", text(150), width=24),
     Column("start_date", "Ngày bắt đầu", date(), required=True, number_format="DD/MM/YYYY"),
@@ -441,6 +447,7 @@ class EmploymentKind(_WorkforceKind):
         start, end = values.get("start_date"), values.get("end_date")
         if start and end and end < start:
             errors.append(_("The end date cannot be before the start date."))
+        errors += _before_birth(start, values.get("date_of_birth"))
         return errors
 
     def plan(self, values, ctx):
@@ -453,6 +460,9 @@ class EmploymentKind(_WorkforceKind):
             return None, None, [_("This person is registered with another organisation.")]
         organization = ctx.cache["orgs"][values["organization"]]
         start = values["start_date"]
+        born = _before_birth(start, person.date_of_birth)
+        if born:
+            return None, None, born
         found = ctx.cache["employments"].get((person.pk, organization.pk, start))
         if found is not None:
             changed = {

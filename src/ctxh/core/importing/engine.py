@@ -33,10 +33,10 @@ from openpyxl.styles import Font, PatternFill
 
 from ctxh.core import audit
 from ctxh.core.exporting import safe_cell
-from ctxh.core.models import AuditEvent
 
 from .reader import ERROR_HEADER, load_cells, open_sheet, save_cells
-from .spec import CellError, Context, ImportFileError, ImportKind
+from .spec import CellError, Context, ImportFileError, ImportKind, excel_error
+from .xlsx import MAX_CELL_CHARS, ExcelError, Overlong
 
 NEW, UPDATED, UNCHANGED, REJECTED = "new", "updated", "unchanged", "rejected"
 STATUSES = (NEW, UPDATED, UNCHANGED, REJECTED)
@@ -68,6 +68,7 @@ class Analysis:
     headers: list[str]
     rows: list[RowResult]
     ctx: Context
+    sheet: str = ""  # the title of the sheet that was read
 
     @property
     def counts(self) -> dict[str, int]:
@@ -85,6 +86,7 @@ class Analysis:
         """What the preview page shows (stored as the job's JSON result)."""
         return {
             "kind": self.kind.name,
+            "sheet": self.sheet,
             "counts": self.counts,
             "errors": [
                 {"row": r.number, "errors": r.errors, "message": r.message}
@@ -123,6 +125,12 @@ def _plain(value):
     return value
 
 
+def _kept(values: list) -> list:
+    """A rejected row's cells as kept for the file of rejected rows: no field takes more
+    than a few hundred characters, so a longer cell is cut (memory stays bounded)."""
+    return [v[:1000] + "…" if isinstance(v, str) and len(v) > 1000 else v for v in values]
+
+
 def check_allowed(kind: ImportKind, user) -> None:
     if not kind.allowed(user):
         raise PermissionDenied
@@ -146,10 +154,10 @@ def analyse(
     ctx = Context(user=user)
     sheet = load_cells(cells, path, kind.columns) if cells else None
     record: list | None = [] if cells and sheet is None else None
-    sheet = sheet or open_sheet(path, kind.columns)
+    sheet = sheet or open_sheet(path, kind.columns, kind.sheet_title)
     try:
         if progress:
-            progress(2, _("Reading %(rows)s rows") % {"rows": sheet.total})
+            progress(2, _("Reading the sheet “%(sheet)s”") % {"sheet": sheet.title})
         kind.prepare(ctx)
         seen: dict[tuple, int] = {}
         results: list[RowResult] = []
@@ -159,12 +167,12 @@ def analyse(
                 record.append((number, values, formulas))
             result = _analyse_row(kind, ctx, columns, number, values, formulas, seen)
             results.append(result)
+            if result.status == REJECTED:
+                record = None  # a file with rejected rows is never committed: keep no cells
             if progress and len(results) % 500 == 0:
-                percent = 5 + int(85 * len(results) / max(sheet.total, len(results), 1))
                 progress(
-                    percent,
-                    _("Checked %(done)s of %(total)s rows")
-                    % {"done": len(results), "total": max(sheet.total, len(results))},
+                    5 + int(85 * min(sheet.fraction, 1.0)),
+                    _("Checked %(done)s rows") % {"done": len(results)},
                 )
     finally:
         sheet.close()
@@ -172,7 +180,11 @@ def analyse(
         raise ImportFileError(_("The file has headers but no data rows."))
     if record is not None:
         save_cells(cells, path, sheet, record)
-    return Analysis(kind=kind, headers=[c.header for c in columns], rows=results, ctx=ctx)
+    elif cells:
+        Path(cells).unlink(missing_ok=True)
+    return Analysis(
+        kind=kind, headers=[c.header for c in columns], rows=results, ctx=ctx, sheet=sheet.title
+    )
 
 
 def _analyse_row(kind, ctx, columns, number, values, formulas, seen) -> RowResult:
@@ -181,6 +193,18 @@ def _analyse_row(kind, ctx, columns, number, values, formulas, seen) -> RowResul
     for column, raw, is_formula in zip(columns, values, formulas):
         if is_formula:
             errors.append(f"{column.label}: " + _("formulas are not accepted, type the value."))
+        elif isinstance(raw, Overlong):
+            errors.append(
+                f"{column.label}: "
+                + _("more than %(max)s characters, Excel's limit for a cell.")
+                % {"max": f"{MAX_CELL_CHARS:,}".replace(",", ".")}
+            )
+        elif isinstance(raw, ExcelError) or excel_error(raw):
+            errors.append(
+                f"{column.label}: "
+                + _("the cell holds the Excel error “%(value)s”; type the value.")
+                % {"value": str(raw)[:20]}
+            )
         elif raw is None:
             if column.required:
                 errors.append(f"{column.label}: " + _("required."))
@@ -197,11 +221,16 @@ def _analyse_row(kind, ctx, columns, number, values, formulas, seen) -> RowResul
         else:
             seen[key] = number
     if errors:
-        return RowResult(number, REJECTED, errors, raw=list(values))
+        return RowResult(number, REJECTED, _short(errors), raw=_kept(values))
     status, payload, plan_errors = kind.plan(cleaned, ctx)
     if plan_errors:
-        return RowResult(number, REJECTED, plan_errors, raw=list(values))
+        return RowResult(number, REJECTED, _short(plan_errors), raw=_kept(values))
     return RowResult(number, status, payload=payload)
+
+
+def _short(errors: list[str]) -> list[str]:
+    # A message quotes values; whatever a kind wrote, never send back a huge one.
+    return [e if len(e) <= 400 else e[:399] + "…" for e in errors]
 
 
 def commit(
@@ -247,32 +276,3 @@ def write(
                 new=summary,
             )
     return summary
-
-
-def audit_events(*, actor, events: list[dict[str, Any]], batch_size: int = 1000) -> None:
-    """Write many audit events at once (one per imported record), like ``audit.record``.
-
-    Each item has ``action``, ``obj`` and optionally ``organization``, ``old``, ``new``.
-    """
-    ctx = audit._context.get()  # the same source and IP as audit.record would use
-    real_actor = actor if getattr(actor, "is_authenticated", False) else None
-    label = (real_actor.get_username() if real_actor else ctx.source)[:200]
-    rows = []
-    for item in events:
-        obj = item["obj"]
-        rows.append(
-            AuditEvent(
-                actor=real_actor,
-                actor_label=label,
-                action=item["action"],
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:300],
-                organization_id=getattr(item.get("organization"), "pk", item.get("organization")),
-                old_values=audit._jsonable(item.get("old") or {}),
-                new_values=audit._jsonable(item.get("new") or {}),
-                ip_address=ctx.ip_address,
-                source=ctx.source,
-            )
-        )
-    AuditEvent.objects.bulk_create(rows, batch_size=batch_size)

@@ -27,7 +27,7 @@ from ctxh.core import jobs
 from ctxh.core.models import Job
 
 from .engine import REJECTED, analyse, check_allowed, commit
-from .reader import check_upload
+from .reader import check_upload, check_upload_archive
 from .spec import ImportFileError, ImportKind, get_kind
 
 PREVIEW_KIND = "import.preview"
@@ -41,6 +41,7 @@ def start_preview(*, kind: ImportKind, upload, by) -> Job:
     head = upload.read(8)
     upload.seek(0)
     check_upload(upload.name, upload.size, head)
+    check_upload_archive(upload)
     stored = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", upload)
     return jobs.start_job(
         kind=PREVIEW_KIND,

@@ -1,9 +1,14 @@
 """Reading an uploaded workbook as a stream of rows, refusing bad files early.
 
-The workbook is opened with openpyxl in read-only mode (rows are streamed from the XML,
-never loaded whole) and ``data_only=False`` so a formula arrives as its text and is
-refused, never evaluated. The row count is read from the sheet's dimension before any
-row is parsed; when a file has no dimension the stream stops one row past the limit.
+The workbook is read by :mod:`.xlsx`, a bounded reader: the archive is checked from its
+directory before anything is unpacked (members, total size, compression ratio), every part
+is read through a size cap and parsed in chunks with DOCTYPE/ENTITY declarations refused,
+and the rows are read as they really are — the sheet's declared ``<dimension>`` is never
+trusted. A row numbered past the row limit (blank or not) stops the reading. The data
+sheet is the visible sheet the template names (compared accent- and case-insensitively,
+after Unicode normalisation); failing that, the first visible sheet other than the
+instructions. Formulas arrive as their text and are refused, never evaluated. Every text
+cell is cleaned (:func:`ctxh.core.text.clean_text`).
 """
 
 from __future__ import annotations
@@ -11,20 +16,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
+from ctxh.core.text import shorten
+
+from .archive import check_archive
 from .spec import Column, ImportFileError, header_key
+from .xlsx import ExcelError, Overlong, SheetInfo, Workbook, _RowLimit
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
+#: The hidden sheet of the template that holds the drop-down lists.
+LISTS_SHEET = "Danh mục"
 #: The header of the error column in a file of rejected rows; ignored when re-uploaded.
 ERROR_HEADER = "Lỗi"
 
@@ -35,6 +43,10 @@ def max_rows() -> int:
 
 def max_bytes() -> int:
     return int(getattr(settings, "CTXH_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 def check_upload(name: str, size: int, head: bytes) -> None:
@@ -48,10 +60,36 @@ def check_upload(name: str, size: int, head: bytes) -> None:
         )
     if size == 0:
         raise ImportFileError(_("The file is empty."))
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # an OLE file, not a zip
+        raise ImportFileError(
+            _(
+                "This is an old Excel file (.xls) or a workbook protected by a password. Save "
+                "it as .xlsx, without a password."
+            )
+        )
     if not head.startswith(b"PK\x03\x04"):
         raise ImportFileError(
             _("This is not an Excel workbook (.xlsx), even if its name ends in .xlsx.")
         )
+
+
+def check_upload_archive(fileobj) -> None:
+    """The archive's directory checked at upload (members, sizes, ratios): a bomb is refused
+    on the page, before a job is even queued. Nothing is unpacked."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            check_archive(archive)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise ImportFileError(
+            _(
+                "This file cannot be read as an Excel workbook (.xlsx): the archive is damaged, "
+                "or it is protected by a password. Save it again from Excel, without a password."
+            )
+        ) from None
+    finally:
+        fileobj.seek(0)
 
 
 @dataclass
@@ -60,16 +98,22 @@ class Sheet:
 
     headers: list[str]
     positions: list[tuple[int, Column]]
-    total: int  # data rows announced by the sheet (an estimate when it has no dimension)
     rows: Iterator[tuple[int, list[Any], list[bool]]]  # (row number, values, is_formula)
     workbook: Any
+    title: str = ""
+    #: How much of the sheet has been read, 0 to 1 (for the progress bar).
+    read: list[float] = field(default_factory=lambda: [0.0])
+
+    @property
+    def fraction(self) -> float:
+        return self.read[0]
 
     def close(self) -> None:
         if self.workbook is not None:
             self.workbook.close()
 
 
-def open_sheet(path: str | Path, columns: list[Column]) -> Sheet:
+def open_sheet(path: str | Path, columns: list[Column], sheet_title: str = "") -> Sheet:
     """Open the data sheet of ``path`` and match its headers to ``columns``."""
     path = Path(path)
     if path.stat().st_size > max_bytes():
@@ -77,32 +121,32 @@ def open_sheet(path: str | Path, columns: list[Column]) -> Sheet:
             _("The file is too large; the limit is %(max)s MB.")
             % {"max": round(max_bytes() / 1048576, 1)}
         )
+    workbook = Workbook(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ImportFileError(
-            _("This file cannot be read as an Excel workbook (.xlsx). Save it again from Excel.")
-        ) from None
-    try:
-        sheet = _data_sheet(workbook)
-        if sheet is None:
-            raise ImportFileError(_("The workbook has no data sheet."))
+        info = data_sheet(workbook.sheets, sheet_title)
+        if info is None:
+            raise ImportFileError(_("The workbook has no visible data sheet."))
         limit = max_rows()
-        declared = sheet.max_row if sheet.max_row is not None else None
-        if declared is not None and declared - 1 > limit:
+        wanted: dict[str, set[int] | None] = {"cols": None}
+        read = [0.0]
+
+        def progress(fraction: float) -> None:
+            read[0] = fraction
+
+        rows = workbook.rows(
+            info, max_row=limit + 1, wanted=lambda: wanted["cols"], progress=progress
+        )
+        try:
+            first = next(rows, None)
+        except _RowLimit as exc:
+            raise _too_many_rows(limit, exc.row) from None
+        if first is None:
             raise ImportFileError(
-                _(
-                    "The file has %(rows)s rows; at most %(max)s rows can be imported at once. "
-                    "Split it into smaller files."
-                )
-                % {
-                    "rows": f"{declared - 1:,}".replace(",", "."),
-                    "max": f"{limit:,}".replace(",", "."),
-                }
+                _("The workbook is empty: the first row must hold the column headers.")
             )
-        cells = sheet.iter_rows()
-        first = next(cells, None)
-        headers = [_cell_text(c.value) for c in first] if first else []
+        _header_row, cells = first
+        width = max(cells) if cells else 0
+        headers = [_header_text(cells.get(i, (None, False))[0]) for i in range(1, width + 1)]
         while headers and not headers[-1]:
             headers.pop()
         if not headers:
@@ -110,20 +154,44 @@ def open_sheet(path: str | Path, columns: list[Column]) -> Sheet:
                 _("The workbook is empty: the first row must hold the column headers.")
             )
         positions = _match_headers(headers, columns)
-        stream = _stream(cells, positions, limit)
-        return Sheet(headers, positions, max(0, (declared or 1) - 1), stream, workbook)
+        wanted["cols"] = {index + 1 for index, _column in positions}
+        stream = _stream(rows, positions, limit)
+        return Sheet(headers, positions, stream, workbook, title=info.title, read=read)
     except BaseException:
         workbook.close()
         raise
 
 
-def _data_sheet(workbook):
-    sheets = [ws for ws in workbook.worksheets if ws.title != INSTRUCTIONS_SHEET]
-    return sheets[0] if sheets else None
+def data_sheet(sheets: list[SheetInfo], title: str = "") -> SheetInfo | None:
+    """The visible sheet named ``title`` (compared like headers), else the first visible
+    sheet that is neither the instructions nor the lists of the template."""
+    visible = [s for s in sheets if s.visible]
+    if title:
+        wanted = header_key(title)
+        for sheet in visible:
+            if header_key(sheet.title) == wanted:
+                return sheet
+    skip = {header_key(INSTRUCTIONS_SHEET), header_key(LISTS_SHEET)}
+    return next((s for s in visible if header_key(s.title) not in skip), None)
 
 
-def _cell_text(value) -> str:
-    return "" if value is None else str(value).strip()
+def _header_text(value) -> str:
+    return "" if value is None else shorten(str(value).strip(), 100)
+
+
+def _too_many_rows(limit: int, row: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The file has more than %(max)s rows (it reaches row %(row)s; empty rows count "
+            "too). Delete the empty rows below your data, or split it into smaller files."
+        )
+        % {"max": _number(limit), "row": _number(min(row, 1_048_576))}
+    )
+
+
+def _list(items: list[str], limit: int = 10) -> str:
+    shown = ", ".join(shorten(item, 60) for item in items[:limit])
+    return shown + (", …" if len(items) > limit else "")
 
 
 def _match_headers(headers: list[str], columns: list[Column]) -> list[tuple[int, Column]]:
@@ -148,11 +216,11 @@ def _match_headers(headers: list[str], columns: list[Column]) -> list[tuple[int,
     missing = [c.header for c in columns if c.required and c.key not in seen]
     problems = []
     if missing:
-        problems.append(_("missing columns: %(list)s") % {"list": ", ".join(missing)})
+        problems.append(_("missing columns: %(list)s") % {"list": _list(missing, 30)})
     if unknown:
-        problems.append(_("unknown columns: %(list)s") % {"list": ", ".join(unknown)})
+        problems.append(_("unknown columns: %(list)s") % {"list": _list(unknown)})
     if repeated:
-        problems.append(_("repeated columns: %(list)s") % {"list": ", ".join(repeated)})
+        problems.append(_("repeated columns: %(list)s") % {"list": _list(repeated)})
     if problems:
         raise ImportFileError(
             _(
@@ -164,29 +232,27 @@ def _match_headers(headers: list[str], columns: list[Column]) -> list[tuple[int,
     return positions
 
 
-def _stream(cells, positions, limit: int):
+def _stream(rows, positions, limit: int):
     count = 0
-    for number, row in enumerate(cells, start=2):
-        values, formulas = [], []
-        blank = True
-        for index, _column in positions:
-            cell = row[index] if index < len(row) else None
-            value = getattr(cell, "value", None)
-            if isinstance(value, str):
-                value = value.strip() or None
-            values.append(value)
-            formulas.append(getattr(cell, "data_type", None) == "f")
-            if value is not None:
-                blank = False
-        if blank:
-            continue
-        count += 1
-        if count > limit:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows; split it into smaller files.")
-                % {"max": f"{limit:,}".replace(",", ".")}
-            )
-        yield number, values, formulas
+    indexes = [index + 1 for index, _column in positions]
+    try:
+        for number, cells in rows:
+            values, formulas = [], []
+            blank = True
+            for index in indexes:
+                value, formula = cells.get(index, (None, False))
+                values.append(value)
+                formulas.append(formula)
+                if value is not None:
+                    blank = False
+            if blank:
+                continue
+            count += 1
+            if count > limit:  # cannot happen while rows past limit + 1 are refused
+                raise _too_many_rows(limit, number)
+            yield number, values, formulas
+    except _RowLimit as exc:
+        raise _too_many_rows(limit, exc.row) from None
 
 
 # --- The cells of a checked file, kept for its commit -----------------------------------
@@ -197,7 +263,7 @@ def _stream(cells, positions, limit: int):
 # next to the upload) with the file's SHA-256; the commit uses them only if the upload
 # still has that digest, and otherwise reads the workbook again.
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def file_digest(path: str | Path) -> str:
@@ -209,6 +275,10 @@ def file_digest(path: str | Path) -> str:
 
 
 def _encode(value):
+    if isinstance(value, ExcelError):
+        return {"e": str(value)}
+    if isinstance(value, Overlong):
+        return {"o": str(value)}
     if isinstance(value, dt.datetime):
         return {"dt": value.isoformat()}
     if isinstance(value, dt.date):
@@ -220,6 +290,10 @@ def _encode(value):
 
 def _decode(value):
     if isinstance(value, dict):
+        if "e" in value:
+            return ExcelError(value["e"])
+        if "o" in value:
+            return Overlong(value["o"])
         if "dt" in value:
             return dt.datetime.fromisoformat(value["dt"])
         if "d" in value:
@@ -235,6 +309,7 @@ def save_cells(cache: Path, path: str | Path, sheet: Sheet, rows: list) -> None:
         "sha256": file_digest(path),
         "headers": sheet.headers,
         "keys": [column.key for _index, column in sheet.positions],
+        "sheet": sheet.title,
     }
     try:
         with open(cache, "w", encoding="utf-8") as handle:
@@ -262,4 +337,4 @@ def load_cells(cache: Path, path: str | Path, columns: list[Column]) -> Sheet | 
     except (OSError, ValueError, KeyError, TypeError):
         return None
     positions = [(index, by_key[key]) for index, key in enumerate(head["keys"])]
-    return Sheet(head["headers"], positions, len(rows), iter(rows), workbook=None)
+    return Sheet(head["headers"], positions, iter(rows), workbook=None, title=head.get("sheet", ""))

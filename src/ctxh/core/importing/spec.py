@@ -23,9 +23,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ctxh.core.searchtext import normalize
+from ctxh.core.text import shorten
 
 #: Modules that define import kinds; imported on first use (missing ones are skipped).
 KIND_MODULES = [
@@ -77,6 +79,26 @@ class Column:
     @property
     def header(self) -> str:
         return f"{self.label} *" if self.required else self.label
+
+
+#: Excel's error values: typed or pasted as text, they are not data.
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+        "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+        "#PYTHON!",
+    }
+)  # fmt: skip
+
+
+def excel_error(value: object) -> bool:
+    """Whether ``value`` is an Excel error value such as ``#N/A`` or ``#REF!``."""
+    return isinstance(value, str) and value[:1] == "#" and value.upper() in EXCEL_ERRORS
+
+
+def quote(value: object) -> str:
+    """A cell's value as quoted in a message: at most about 100 characters."""
+    return shorten(value, 100)
 
 
 def header_key(text: object) -> str:
@@ -171,7 +193,9 @@ def choice(options: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> Parser
             table = ctx.lookup(f"choice:{id(options)}", lambda: _choice_table(options()))
             value = memo[raw] = table.get(normalize(_as_text(raw)))
         if value is None:
-            raise CellError(_("“%(value)s” is not one of the allowed values.") % {"value": raw})
+            raise CellError(
+                _("“%(value)s” is not one of the allowed values.") % {"value": quote(raw)}
+            )
         return value
 
     return parse
@@ -206,7 +230,7 @@ def choice_list(options: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> P
                     break
             else:
                 raise CellError(
-                    _("“%(value)s” is not one of the allowed values.") % {"value": parts[i]}
+                    _("“%(value)s” is not one of the allowed values.") % {"value": quote(parts[i])}
                 )
             if value not in values:
                 values.append(value)
@@ -275,28 +299,32 @@ def decimal(*, places: int = 6) -> Parser:
 _DATE_TEXT = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
 
 
-def date() -> Parser:
+def date(*, past: bool = False) -> Parser:
     """An Excel date, or text dd/mm/yyyy, dd-mm-yyyy or dd.mm.yyyy (four-digit year).
 
     Anything else (yyyy-mm-dd, two-digit years, a bare number) is refused: day and
-    month could be read the wrong way round.
+    month could be read the wrong way round. The year lies between 1900 and 2100; with
+    ``past`` (a date of birth) the date cannot be after today.
     """
 
     def parse(raw, ctx):
         if isinstance(raw, dt.datetime):
-            return raw.date()
-        if isinstance(raw, dt.date):
-            return raw
-        match = _DATE_TEXT.match(_as_text(raw))
-        if not match:
-            raise CellError(_("Write the date as dd/mm/yyyy (for example 25/03/2024)."))
-        day, _sep, month, year = match.groups()
-        try:
-            value = dt.date(int(year), int(month), int(day))
-        except ValueError:
-            raise CellError(_("This date does not exist.")) from None
+            value = raw.date()
+        elif isinstance(raw, dt.date):
+            value = raw
+        else:
+            match = _DATE_TEXT.match(_as_text(raw))
+            if not match:
+                raise CellError(_("Write the date as dd/mm/yyyy (for example 25/03/2024)."))
+            day, _sep, month, year = match.groups()
+            try:
+                value = dt.date(int(year), int(month), int(day))
+            except ValueError:
+                raise CellError(_("This date does not exist.")) from None
         if not 1900 <= value.year <= 2100:
             raise CellError(_("The year must be between 1900 and 2100."))
+        if past and value > timezone.localdate():
+            raise CellError(_("%(date)s is in the future.") % {"date": value.strftime("%d/%m/%Y")})
         return value
 
     return parse

@@ -328,7 +328,7 @@ def test_a_related_rows_field_is_named_and_quantities_are_grouped(programme_user
 
 
 def test_search_text_is_stored_for_single_and_bulk_writes(programme_user):
-    from ctxh.core.importing.engine import audit_events
+    from ctxh.core.audit import record_many as audit_events
 
     programme_user.full_name = "Võ Thị Sáu"
     programme_user.save()

@@ -148,8 +148,8 @@ def test_headers_match_without_accents_or_marker(kind, tmp_path):
     assert analysis.counts["new"] == 1
 
 
-def test_two_hundred_thousand_rows_are_refused_before_reading(kind, tmp_path, settings):
-    assert settings.CTXH_IMPORT_MAX_ROWS == 100_000
+def test_two_hundred_thousand_rows_are_refused_at_the_limit(kind, tmp_path, settings):
+    settings.CTXH_IMPORT_MAX_ROWS = 1000
     path = raw_xlsx(
         tmp_path / "big.xlsx",
         ["Mã *", "Tên *", "Loại *"],
@@ -157,11 +157,11 @@ def test_two_hundred_thousand_rows_are_refused_before_reading(kind, tmp_path, se
     )
     started = time.monotonic()
     tracemalloc.start()
-    assert_file_error(kind, path, "200.000 rows")
+    assert_file_error(kind, path, "more than 1.000 rows")
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert time.monotonic() - started < 10
-    assert peak < 50 * 1024 * 1024  # the rows were never loaded
+    assert time.monotonic() - started < 5  # stopped at the limit, the rest never read
+    assert peak < 20 * 1024 * 1024
 
 
 def test_a_file_without_dimension_stops_past_the_limit(kind, tmp_path, settings):
@@ -188,7 +188,7 @@ def test_a_ten_megabyte_cell_is_a_row_error(kind, tmp_path):
     # The file of rejected rows stays a valid workbook (Excel refuses cells over 32,767).
     out = tmp_path / "errors.xlsx"
     out.write_bytes(analysis.rejected_workbook())
-    assert len(load_workbook(out).active["B2"].value) < 1000
+    assert len(load_workbook(out).active["B2"].value) <= 1001  # cut, with "…"
 
 
 def test_formulas_unknown_wards_and_duplicates_are_row_errors(kind, tmp_path):

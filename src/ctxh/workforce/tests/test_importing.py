@@ -303,3 +303,63 @@ def test_a_manager_cannot_move_someone_elses_person_in(
     path = xlsx(tmp_path / "e.xlsx", headers_of(employment), [row])
     assert "another organisation" in analyse(employment, path, user=manager_a).rejected[0].errors[0]
     assert analyse(employment, path, user=programme_user).counts["new"] == 1
+
+
+def test_implausible_dates_are_refused_with_row_and_column(
+    people, employment, facility_a, tmp_path
+):
+    future = (dt.date.today() + dt.timedelta(days=30)).strftime("%d/%m/%Y")
+    path = xlsx(
+        tmp_path / "d.xlsx",
+        headers_of(people),
+        [
+            person_row("Lê Thị Mai", date_of_birth=future),
+            person_row("Phạm Văn Hùng", gender="Nam", start_date="01/01/1985"),
+        ],
+    )
+    analysis = analyse(people, path, user=SYSTEM)
+    by_row = {r.number: r for r in analysis.rows}
+    assert by_row[2].status == by_row[3].status == "rejected"
+    assert by_row[2].errors[0] == f"Ngày sinh: {future} is in the future."
+    assert by_row[3].errors == [
+        "Ngày bắt đầu: 01/01/1985 is before the date of birth (17/05/1990)."
+    ]
+    assert Person.objects.count() == 0
+
+
+def test_an_employment_before_the_registered_birth_date_is_refused(
+    employment, person_a, facility_b, tmp_path
+):
+    born = person_a.date_of_birth
+    start = born.replace(year=born.year - 1).strftime("%d/%m/%Y")
+    path = xlsx(
+        tmp_path / "e.xlsx",
+        headers_of(employment),
+        [employment_row(cccd=person_a.cccd, organization="FAC-B", start_date=start)],
+    )
+    errors = analyse(employment, path, user=SYSTEM).rejected[0].errors
+    assert errors[0].startswith(f"Ngày bắt đầu: {start} is before the date of birth")
+
+
+def test_excel_error_values_are_not_names(people, facility_a, tmp_path):
+    path = xlsx(tmp_path / "n.xlsx", headers_of(people), [person_row("#N/A", cccd=cccd(5))])
+    errors = analyse(people, path, user=SYSTEM).rejected[0].errors
+    assert errors == ["Họ và tên: the cell holds the Excel error “#N/A”; type the value."]
+
+
+def test_invisible_characters_and_decomposed_text_make_no_twins(people, facility_a, tmp_path):
+    import unicodedata
+
+    path = xlsx(tmp_path / "a.xlsx", headers_of(people), [person_row(cccd=cccd(7))])
+    assert commit(people, path, user=SYSTEM)["counts"]["new"] == 1
+    # The same person typed on a Mac (NFD), with a zero-width space, a soft hyphen and a BOM.
+    name = "\ufeff" + unicodedata.normalize("NFD", "Nguyễn Thị\u200b La\u00adn") + "\u200e"
+    path = xlsx(tmp_path / "b.xlsx", headers_of(people), [person_row(name, cccd=cccd(7))])
+    assert commit(people, path, user=SYSTEM)["counts"]["unchanged"] == 1
+    # Without a CCCD, recognised by name and date of birth: still one person.
+    rows = [person_row("Võ Thị Hoa"), person_row("Vo\u0303 Thi\u0323 Ho\u200ba", position="X")]
+    path = xlsx(tmp_path / "c.xlsx", headers_of(people), rows)
+    analysis = analyse(people, path, user=SYSTEM)
+    assert "the same record as row 2" in analysis.rejected[0].errors[0]
+    assert Person.objects.get(cccd=cccd(7)).full_name == "Nguyễn Thị Lan"
+    assert Person.objects.count() == 1

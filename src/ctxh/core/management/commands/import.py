@@ -54,6 +54,7 @@ class Command(BaseCommand):
             except ImportFileError as exc:
                 raise CommandError(str(exc)) from None
             counts = analysis.counts
+            self.stdout.write(f"Sheet read: {analysis.sheet}")
             self.stdout.write(summary_message(counts))
             if counts[REJECTED]:
                 errors_path = file.with_name(file.name + ".errors.xlsx")
