@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from ctxh.core import panels
 from ctxh.core.models import Job
 from ctxh.core.permissions import require
 from ctxh.organizations.models import Organization
@@ -64,6 +65,8 @@ def home(request):
     roles = {m.role for m in memberships}
     recent_jobs = Job.objects.visible_to(request.user, "view").filter(created_by=request.user)[:5]
     context = {
+        # Each app's figures and to-dos for this user's roles (slot "home", ctxh.core.panels).
+        "panels": panels.render("home", request, request.user),
         "memberships": memberships,
         "is_programme_office": Role.PROGRAMME_OFFICE in roles or request.user.is_superuser,
         "figures": _programme_figures(request.user)
