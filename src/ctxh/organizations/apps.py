@@ -48,7 +48,9 @@ def _register_permissions() -> None:
     see = dict.fromkeys(Role.values, ORG) | {po: ALL, wo: WARD, vw: ALL}
     register(
         "organizations.organization",
-        {"view": see, "add": {po: ALL}, "change": {po: ALL, fm: ORG}},
+        # A facility and a ward office keep their own details (not what they are: see
+        # services.RESTRICTED_FIELDS).
+        {"view": see, "add": {po: ALL}, "change": {po: ALL, fm: ORG, wo: ORG}},
     )
     register("organizations.facilityprofile", {"view": see, "change": {po: ALL, fm: ORG}})
     # Residents' headcounts: aggregate figures a facility reports; the office sees all.

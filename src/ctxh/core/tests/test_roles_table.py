@@ -12,6 +12,7 @@ def test_each_app_contributed_its_rows():
     assert PERMISSIONS["organizations.organization"]["change"] == {
         "programme_office": ALL,
         "facility_manager": ORG,
+        "ward_officer": ORG,
     }
     assert PERMISSIONS["workforce.person"]["view_sensitive"] == {
         "programme_office": ALL,

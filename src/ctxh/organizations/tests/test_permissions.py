@@ -67,8 +67,19 @@ CASES = register(
             "facility-capacity": "150",
         },
         allowed=("manager_a", "programme"),
-        other_org=("manager_b",),
-        forbidden_role=("student", "viewer", "ward_officer_a"),
+        # The ward officer keeps its own office's details, not the facilities of its ward.
+        other_org=("manager_b", "ward_officer_a"),
+        forbidden_role=("student", "viewer"),
+        writes=True,
+    ),
+    ViewCase(
+        "organizations:edit",
+        label="ward office",
+        kwargs=lambda w: {"pk": w.ward_office_a.pk},
+        data=lambda w: {"name": w.ward_office_a.name, "phone": "0283 812 3456"},
+        allowed=("ward_officer_a", "programme"),
+        other_org=("manager_a",),
+        forbidden_role=("student", "viewer"),
         writes=True,
     ),
     ViewCase(

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 
+from ctxh.accounts.models import Membership, User
 from ctxh.core.models import AuditEvent
 from ctxh.organizations.models import FacilityProfile, Organization
 from ctxh.testing import client_for, make_user
@@ -19,7 +20,16 @@ from ctxh.workforce.models import (
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODELS = [Person, Employment, Certificate, FieldInstructor, Organization, FacilityProfile]
+SERVICE_MODELS = [
+    Person,
+    Employment,
+    Certificate,
+    FieldInstructor,
+    Organization,
+    FacilityProfile,
+    User,
+    Membership,
+]
 
 
 @pytest.fixture
