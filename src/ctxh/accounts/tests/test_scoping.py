@@ -19,7 +19,8 @@ def test_ward_officer_sees_its_ward_only(ward_a, ward_b, facility_a, facility_b)
     officer = make_user("ward_officer", office)
     visible = set(Organization.objects.visible_to(officer, "view"))
     assert visible == {office, facility_a}
-    assert not Organization.objects.visible_to(officer, "change").exists()
+    # It keeps its own office's details, never a facility of its ward.
+    assert list(Organization.objects.visible_to(officer, "change")) == [office]
 
 
 def test_programme_office_sees_everything(programme_user, facility_a, facility_b):
