@@ -59,6 +59,7 @@ def account_list(request):
             "filter": account_filter,
             "table": table,
             "can_add": can(request.user, Membership, "add"),
+            "can_see_roles": can(request.user, Membership, "view_role_table"),
             "query": request.GET.urlencode(),
         },
     )

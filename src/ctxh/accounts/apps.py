@@ -13,14 +13,14 @@ class AccountsConfig(AppConfig):
 
         register_rows()
 
-        register(NavItem(_("Accounts"), "accounts:members", "accounts.Membership", order=80))
-        register(NavItem(_("Audit trail"), "core:audit", "core.AuditEvent", order=90))
         register(
             NavItem(
-                _("Roles and permissions"),
-                "accounts:roles",
+                _("Accounts"),
+                "accounts:members",
                 "accounts.Membership",
-                action="view_role_table",
-                order=95,
+                order=80,
+                # The role table is reached from the account list (a button there).
+                also=("accounts:roles",),
             )
         )
+        register(NavItem(_("Audit trail"), "core:audit", "core.AuditEvent", order=90))

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ctxh.core.scoping import NOTHING, Scope, ScopedQuerySet
+from ctxh.core.collation import name_sort_key
 from ctxh.core.searchtext import normalize
 from ctxh.core.validators import validate_vn_phone
 
@@ -28,6 +29,8 @@ class User(AbstractUser):
     )
     #: Accent-free, lower-case username, full name and e-mail, for the account search.
     search_text = models.TextField(editable=False, blank=True, db_index=False)
+    #: Vietnamese order, by given name then family name (``ctxh.core.collation``).
+    sort_key = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("user")
@@ -38,12 +41,13 @@ class User(AbstractUser):
 
     def refresh_search_text(self) -> None:
         self.search_text = normalize(" ".join([self.username, self.full_name, self.email]))
+        self.sort_key = name_sort_key(self.full_name or self.username)
 
     def save(self, *args, **kwargs):
         self.refresh_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"username", "full_name", "email"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_key"}
         super().save(*args, **kwargs)
 
     @cached_property

@@ -25,7 +25,7 @@ def account_list(*, user) -> QuerySet[User]:
     return (
         qs.annotate(locked=Exists(locked_usernames().filter(username=OuterRef("username"))))
         .prefetch_related(Prefetch("memberships", queryset=memberships))
-        .order_by("full_name", "username")
+        .order_by("sort_key", "id")
     )
 
 

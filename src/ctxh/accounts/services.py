@@ -449,7 +449,7 @@ def accounts_import(*, by, rows: list[dict]) -> dict[str, int]:
     if updated:
         User.objects.bulk_update(
             [u for u, _old, _new in updated.values()],
-            ["full_name", "email", "phone", "search_text"],
+            ["full_name", "email", "phone", "search_text", "sort_key"],
             batch_size=1000,
         )
     users = {**existing, **created}

@@ -24,7 +24,7 @@ class AccountTable(tables.Table):
     """One row per account, with its roles and state."""
 
     username = tables.Column(verbose_name=_("Username"), linkify=False)
-    full_name = tables.Column(verbose_name=_("Full name"))
+    full_name = tables.Column(verbose_name=_("Full name"), order_by=("sort_key", "id"))
     email = tables.Column(verbose_name=_("E-mail"))
     roles = tables.Column(verbose_name=_("Roles"), accessor="pk", orderable=False)
     is_active = tables.BooleanColumn(verbose_name=_("Active"))
