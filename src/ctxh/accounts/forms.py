@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ctxh.organizations.models import Organization
 
-from .roles import Role
+from .roles import GRANTABLE_ROLES, Role
 from .services import grantable_roles
 
 
@@ -46,6 +46,16 @@ def _organizations_for(user):
     return qs if condition is None else qs.filter(condition)
 
 
+def _roles_offered(user) -> set[str]:
+    """The roles ``user`` may grant somewhere (the form's list; each grant is checked)."""
+    if getattr(user, "is_superuser", False):
+        return set(Role.values)
+    offered: set[str] = set()
+    for membership in user.active_memberships:
+        offered |= GRANTABLE_ROLES.get(membership.role, frozenset())
+    return offered
+
+
 class GrantForm(forms.Form):
     """One role in one organisation."""
 
@@ -56,6 +66,11 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.by = by
         self.fields["organization"].queryset = _organizations_for(by)
+        self.fields["organization"].empty_label = _("— choose —")
+        offered = _roles_offered(by)
+        self.fields["role"].choices = [("", _("— choose —"))] + [
+            (value, label) for value, label in Role.choices if value in offered
+        ]
 
     def clean(self):
         data = super().clean()
