@@ -246,7 +246,7 @@ def describe_row(kind, ctx, result: RowResult, cleaned: dict, raw: dict) -> dict
     an updated row as ``[label, old, new]`` in the columns' order, ``e`` the errors of a
     rejected row. Values are shortened and CCCD numbers masked (:meth:`Column.display`)."""
     summary: dict[str, Any] = {"n": result.number, "s": result.status, "c": []}
-    for column in kind.shown_columns():
+    for column in ctx.lookup("shown_columns", kind.shown_columns):
         if result.status == REJECTED and column.key not in cleaned:
             summary["c"].append(display(raw.get(column.key)))
         else:
