@@ -125,6 +125,9 @@ class AccountKind(ImportKind):
 
     name = "accounts"
     title = "Tài khoản"
+    file_stem = "tai-khoan"
+    preview_columns = ("username", "full_name", "organization", "role")
+    model = Membership
     sheet_title = "Tai khoan"
     columns = COLUMNS
     instructions = [
@@ -228,6 +231,9 @@ class AccountKind(ImportKind):
         if not changed and (user_id, org.pk, values["role"]) in index["roles"]:
             return UNCHANGED, None, []
         payload["changed"] = changed
+        payload["old"] = {k: getattr(user, k) for k in changed}  # shown by the preview
+        if (user_id, org.pk, values["role"]) not in index["roles"]:
+            payload["old"]["role"] = None  # a role added
         return UPDATED, payload, []
 
     def commit(self, planned, ctx, *, summary) -> None:

@@ -258,6 +258,8 @@ class OrganizationKind(ImportKind):
 
     name = "organizations"
     title = "Tổ chức"
+    file_stem = "to-chuc"
+    preview_columns = ("code", "name", "kind")
     sheet_title = "To chuc"
     columns = ORG_COLUMNS
     facility_columns: list[Column] = []
@@ -338,6 +340,7 @@ class OrganizationKind(ImportKind):
         if not changes:
             return UNCHANGED, None, []
         payload["data"] = {k: v for k, v in data.items() if k in changes}
+        payload["old"] = _old_values(existing, changes)  # shown by the preview
         return UPDATED, payload, []
 
     @property
@@ -370,7 +373,7 @@ class OrganizationKind(ImportKind):
             "TT BTXH Ví Dụ",
             _vi(Kind, Kind.PUBLIC_FACILITY),
             _vi(Ownership, Ownership.PUBLIC),
-            "",
+            "SYT-HCM",
             "Sài Gòn",
             "",
             "1 Lê Lợi",
@@ -387,6 +390,7 @@ class FacilityKind(OrganizationKind):
 
     name = "facilities"
     title = "Cơ sở trợ giúp xã hội"
+    file_stem = "co-so"
     sheet_title = "Co so"
     columns = [
         *(
@@ -416,7 +420,7 @@ class FacilityKind(OrganizationKind):
             *super().example_row(),
             120,
             "Có",
-            "Trẻ em, Người cao tuổi",
+            "Trẻ em có hoàn cảnh đặc biệt, Người cao tuổi",
             "",
             "123/GP",
             "25/03/2020",
@@ -455,6 +459,24 @@ def _changes(existing: Organization, data, facility, parent_code) -> set[str]:
             elif getattr(profile, name) != value:
                 changed.add(name)
     return changed
+
+
+def _old_values(existing: Organization, names) -> dict[str, Any]:
+    """The stored value of each changed column, as the row writes it (codes)."""
+    profile = getattr(existing, "facility", None) if existing.is_facility else None
+    old: dict[str, Any] = {}
+    for name in sorted(names):
+        if name == "parent":
+            old[name] = existing.parent.code if existing.parent else None
+        elif name in ORG_FIELDS:
+            old[name] = getattr(existing, name)
+        elif profile is None:
+            old[name] = None
+        elif name in M2M:
+            old[name] = sorted(item.code for item in getattr(profile, name).all())
+        else:
+            old[name] = getattr(profile, name)
+    return old
 
 
 register(OrganizationKind())

@@ -283,6 +283,8 @@ class PeopleKind(_WorkforceKind):
 
     name = "people"
     title = "Nhân lực CTXH"
+    file_stem = "nhan-su"
+    preview_columns = ("full_name", "cccd", "date_of_birth", "organization")
     sheet_title = "Nhan luc"
     columns = PEOPLE_COLUMNS
     instructions = [
@@ -376,7 +378,7 @@ class PeopleKind(_WorkforceKind):
             "",
             "V.09.04.02",
             "Nhân viên",
-            "CSBTXH-01",
+            "CS-001",
             "Nhân viên CTXH",
             "01/01/2020",
         ]
@@ -412,6 +414,8 @@ class EmploymentKind(_WorkforceKind):
 
     name = "employment"
     title = "Quá trình công tác"
+    file_stem = "qua-trinh-cong-tac"
+    preview_columns = ("full_name", "cccd", "organization", "start_date")
     sheet_title = "Cong tac"
     model = Employment
     columns = EMPLOYMENT_COLUMNS
@@ -534,7 +538,7 @@ class EmploymentKind(_WorkforceKind):
         summary.update(bulk.employment_import(by=ctx.user, changes=planned))
 
     def example_row(self) -> list:
-        return ["079190001234", "", "", "CSBTXH-01", "Nhân viên CTXH", "01/01/2020", ""]
+        return ["079190001234", "", "", "CS-001", "Nhân viên CTXH", "01/01/2020", ""]
 
 
 register(PeopleKind())

@@ -35,7 +35,7 @@ from ctxh.core import audit
 from ctxh.core.exporting import safe_cell
 
 from .reader import ERROR_HEADER, load_cells, open_sheet, save_cells
-from .spec import CellError, Context, ImportFileError, ImportKind, excel_error
+from .spec import CellError, Context, ImportFileError, ImportKind, display, excel_error
 from .xlsx import MAX_CELL_CHARS, ExcelError, Overlong
 
 NEW, UPDATED, UNCHANGED, REJECTED = "new", "updated", "unchanged", "rejected"
@@ -53,6 +53,8 @@ class RowResult:
     errors: list[str] = field(default_factory=list)
     raw: list[Any] | None = None  # kept for rejected rows only (the file of errors)
     payload: Any = None
+    #: What the preview lists (with ``describe``): see :func:`describe_row`.
+    summary: dict | None = None
 
     @property
     def message(self) -> str:
@@ -143,12 +145,14 @@ def analyse(
     user,
     progress: Progress | None = None,
     cells: Path | None = None,
+    describe: bool = False,
 ) -> Analysis:
     """Validate every row of the file at ``path``; writes nothing to the database.
 
     With ``cells`` (a path), the cells read are kept there, or, when a previous check of
     this same file kept them, read from there instead of the workbook (see
-    :func:`reader.save_cells`); every row is checked again either way.
+    :func:`reader.save_cells`); every row is checked again either way. With ``describe``,
+    each row keeps the short summary the preview lists (:func:`describe_row`).
     """
     check_allowed(kind, user)
     ctx = Context(user=user)
@@ -165,7 +169,7 @@ def analyse(
         for number, values, formulas in sheet.rows:
             if record is not None:
                 record.append((number, values, formulas))
-            result = _analyse_row(kind, ctx, columns, number, values, formulas, seen)
+            result = _analyse_row(kind, ctx, columns, number, values, formulas, seen, describe)
             results.append(result)
             if result.status == REJECTED:
                 record = None  # a file with rejected rows is never committed: keep no cells
@@ -187,7 +191,7 @@ def analyse(
     )
 
 
-def _analyse_row(kind, ctx, columns, number, values, formulas, seen) -> RowResult:
+def _analyse_row(kind, ctx, columns, number, values, formulas, seen, describe) -> RowResult:
     errors: list[str] = []
     cleaned: dict[str, Any] = {}
     for column, raw, is_formula in zip(columns, values, formulas):
@@ -220,12 +224,51 @@ def _analyse_row(kind, ctx, columns, number, values, formulas, seen) -> RowResul
             errors.append(_("the same record as row %(row)s of this file.") % {"row": seen[key]})
         else:
             seen[key] = number
+    if not errors:
+        status, payload, errors = kind.plan(cleaned, ctx)
     if errors:
-        return RowResult(number, REJECTED, _short(errors), raw=_kept(values))
-    status, payload, plan_errors = kind.plan(cleaned, ctx)
-    if plan_errors:
-        return RowResult(number, REJECTED, _short(plan_errors), raw=_kept(values))
-    return RowResult(number, status, payload=payload)
+        result = RowResult(number, REJECTED, _short(errors), raw=_kept(values))
+    else:
+        result = RowResult(number, status, payload=payload)
+    if describe:
+        raw = dict(zip((c.key for c in columns), values))
+        result.summary = describe_row(kind, ctx, result, cleaned, raw)
+    return result
+
+
+#: At most this many characters of a rejected row's errors are listed in the preview.
+SUMMARY_ERRORS = 1000
+
+
+def describe_row(kind, ctx, result: RowResult, cleaned: dict, raw: dict) -> dict:
+    """A row as the preview lists it, short whatever the file holds: ``n`` its number,
+    ``s`` its status, ``c`` the kind's identifying columns as text, ``d`` the changes of
+    an updated row as ``[label, old, new]`` in the columns' order, ``e`` the errors of a
+    rejected row. Values are shortened and CCCD numbers masked (:meth:`Column.display`)."""
+    summary: dict[str, Any] = {"n": result.number, "s": result.status, "c": []}
+    for column in ctx.lookup("shown_columns", kind.shown_columns):
+        if result.status == REJECTED and column.key not in cleaned:
+            summary["c"].append(display(raw.get(column.key)))
+        else:
+            summary["c"].append(column.display(cleaned.get(column.key), ctx))
+    if result.status == UPDATED:
+        order = {c.key: i for i, c in enumerate(kind.columns)}
+        labels = {c.key: c for c in kind.columns}
+        changes = sorted(
+            kind.changes(cleaned, result.payload, ctx), key=lambda c: order.get(c[0], 999)
+        )
+        summary["d"] = [
+            [
+                labels[key].label if key in labels else str(key),
+                labels[key].display(old, ctx) if key in labels else display(old),
+                labels[key].display(new, ctx) if key in labels else display(new),
+            ]
+            for key, old, new in changes
+        ]
+    if result.status == REJECTED:
+        message = result.message
+        summary["e"] = message if len(message) <= SUMMARY_ERRORS else message[:999] + "…"
+    return summary
 
 
 def _short(errors: list[str]) -> list[str]:

@@ -1,10 +1,12 @@
 """Imports as background jobs: a *preview* job validates, a *commit* job writes.
 
 :func:`start_preview` stores the uploaded file (under ``MEDIA_ROOT/imports/``) and queues a
-preview; its result is the counts and the first errors, and its result file the rejected
-rows. :func:`start_commit` queues the commit of a clean preview; the commit validates the
-file again and writes all or nothing. The uploaded file (and the cells the preview kept,
-see :func:`reader.save_cells`) is deleted as soon as it cannot be committed any more:
+preview; its result is the counts and the first errors, its result file the rejected
+rows, and each row's summary goes to a file listed page by page (:mod:`.preview`; it is
+kept with the job). :func:`start_commit` queues the commit of a clean preview; the commit
+validates the file again and writes all or nothing. The uploaded file (and the cells the
+preview kept, see :func:`reader.save_cells`) is deleted as soon as it cannot be committed
+any more:
 after a preview that failed, rejected rows or found nothing to write, and after the
 commit, whether it succeeded or not.
 """
@@ -27,6 +29,7 @@ from ctxh.core import jobs
 from ctxh.core.models import Job
 
 from .engine import REJECTED, analyse, check_allowed, commit
+from .preview import rows_name, write_rows
 from .reader import check_upload, check_upload_archive
 from .spec import ImportFileError, ImportKind, get_kind
 
@@ -122,7 +125,9 @@ def preview_job(job: Job, progress) -> None:
     with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
         kind, user, path = _setup(job)
         try:
-            analysis = analyse(kind, path, user=user, progress=progress, cells=_cells(path))
+            analysis = analyse(
+                kind, path, user=user, progress=progress, cells=_cells(path), describe=True
+            )
         except ImportFileError as exc:
             _discard(job)
             raise jobs.JobError(str(exc)) from None
@@ -131,9 +136,10 @@ def preview_job(job: Job, progress) -> None:
             raise jobs.JobError(_("You may not import this kind of record.")) from None
         counts = analysis.counts
         job.result = {**analysis.summary(), "source": job.params.get("filename", "")}
+        progress(92, _("Listing the rows for the preview"))
+        job.result["rows"] = write_rows(analysis, rows_name(job.params["upload"]))
         if counts[REJECTED]:
-            stem = Path(job.params.get("filename") or "import").stem
-            name = f"{stem}.errors.xlsx"
+            name = f"{kind.stem}-dong-bi-tu-choi.xlsx"
             progress(95, _("Writing the file of rejected rows"))
             job.result_file.save(name, ContentFile(analysis.rejected_workbook()), save=False)
             job.result["filename"] = name

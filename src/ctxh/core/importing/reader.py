@@ -33,6 +33,8 @@ from .xlsx import ExcelError, Overlong, SheetInfo, Workbook, _RowLimit
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 #: The hidden sheet of the template that holds the drop-down lists.
 LISTS_SHEET = "Danh mục"
+#: The template's sheet listing the organisation codes the user may use.
+CODES_SHEET = "Mã tổ chức"
 #: The header of the error column in a file of rejected rows; ignored when re-uploaded.
 ERROR_HEADER = "Lỗi"
 
@@ -171,7 +173,7 @@ def data_sheet(sheets: list[SheetInfo], title: str = "") -> SheetInfo | None:
         for sheet in visible:
             if header_key(sheet.title) == wanted:
                 return sheet
-    skip = {header_key(INSTRUCTIONS_SHEET), header_key(LISTS_SHEET)}
+    skip = {header_key(INSTRUCTIONS_SHEET), header_key(LISTS_SHEET), header_key(CODES_SHEET)}
     return next((s for s in visible if header_key(s.title) not in skip), None)
 
 

@@ -80,6 +80,15 @@ class Column:
     def header(self) -> str:
         return f"{self.label} *" if self.required else self.label
 
+    def display(self, value: Any, ctx: Context) -> str:
+        """A cleaned (or stored) value as the preview shows it: a choice's name rather
+        than its code, dates dd/mm/yyyy, Có/Không, a list joined by commas, at most about
+        80 characters, and any 12-digit run masked like a CCCD."""
+        show = getattr(self.parser, "display", None)
+        if show is not None and value not in (None, "", []):
+            value = show(value, ctx)
+        return display(value)
+
 
 #: Excel's error values: typed or pasted as text, they are not data.
 EXCEL_ERRORS = frozenset(
@@ -89,6 +98,24 @@ EXCEL_ERRORS = frozenset(
         "#PYTHON!",
     }
 )  # fmt: skip
+
+
+EMPTY = "—"
+_CCCD = re.compile(r"(?<!\d)(\d{3})\d{7}(\d{2})(?!\d)")
+
+
+def display(value: Any, limit: int = 80) -> str:
+    """Any value as short text for the preview (see :meth:`Column.display`)."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, list | tuple | set | frozenset):
+        value = ", ".join(display(v, limit) for v in value)
+    text_value = _CCCD.sub(lambda m: f"{m.group(1)}{'*' * 7}{m.group(2)}", str(value))
+    return shorten(text_value, limit)
 
 
 def excel_error(value: object) -> bool:
@@ -198,7 +225,27 @@ def choice(options: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> Parser
             )
         return value
 
+    parse.display = _namer(options)
     return parse
+
+
+def _namer(options) -> Callable[[Any, Context], Any]:
+    """A choice's value → its first name (what the template offers), for the preview."""
+
+    def load() -> dict:
+        names = {}
+        for option, labels in options():
+            labels = list(labels)
+            names[option] = str(labels[0]) if labels else option
+        return names
+
+    def name(value, ctx: Context):
+        names = ctx.lookup(f"names:{id(options)}", load)
+        if isinstance(value, list | tuple):
+            return [names.get(v, v) for v in value]
+        return names.get(value, value)
+
+    return name
 
 
 def _choice_table(options) -> dict[str, str]:
@@ -237,6 +284,7 @@ def choice_list(options: Callable[[], Iterable[tuple[str, Iterable[str]]]]) -> P
             i = j
         return values
 
+    parse.display = _namer(options)
     return parse
 
 
@@ -343,10 +391,60 @@ class ImportKind:
 
     name: str = ""
     title: str = ""
+    #: The Vietnamese ascii slug of the kind in file names: ``mau-nhap-<stem>.xlsx``,
+    #: ``<stem>-dong-bi-tu-choi.xlsx`` ("nhan-su", never "people").
+    file_stem: str = ""
     sheet_title: str = "Du lieu"
     columns: list[Column] = []
     #: Lines of the "Hướng dẫn" sheet, after the generic ones.
     instructions: list[str] = []
+    #: The column keys the preview shows to tell the rows apart (default: the first three).
+    preview_columns: tuple[str, ...] = ()
+    #: Columns that hold an organisation's code: the template then lists the codes the
+    #: user may use (sheet "Mã tổ chức") and offers them in a drop-down.
+    organization_keys: tuple[str, ...] = ("organization", "parent")
+    #: The model whose "add" scope says which organisations a row may name (None: the
+    #: organisation itself).
+    model: Any = None
+
+    @property
+    def stem(self) -> str:
+        return self.file_stem or self.name
+
+    def shown_columns(self) -> list[Column]:
+        """The columns of the preview's table, in the order of :attr:`preview_columns`."""
+        by_key = {c.key: c for c in self.columns}
+        keys = self.preview_columns or [c.key for c in self.columns[:3]]
+        return [by_key[k] for k in keys if k in by_key]
+
+    def changes(self, values: dict[str, Any], payload: Any, ctx: Context) -> list[tuple]:
+        """The changed columns of an *updated* row: ``(key, old, new)`` each.
+
+        By default read from the payload's ``old`` (an attribute or a dict key: the stored
+        value of each changed column); the new value is the row's. A kind whose payload
+        says it differently overrides this."""
+        old = payload.get("old") if isinstance(payload, dict) else getattr(payload, "old", None)
+        return [(key, value, values.get(key)) for key, value in (old or {}).items()]
+
+    def organizations(self, user) -> list[tuple[str, str]]:
+        """``(code, name)`` of the active organisations ``user`` may name in this kind's
+        organisation columns (none when the kind has no such column)."""
+        if not any(c.key in self.organization_keys for c in self.columns):
+            return []
+        from django.apps import apps
+
+        from ctxh.core.scoping import scope_for
+
+        organization = apps.get_model("organizations", "Organization")
+        scope = scope_for(user, self.model or organization, "add")
+        if scope.empty:
+            return []
+        rows = organization.objects.filter(active=True).order_by("code")
+        return [
+            (org.code, org.name)
+            for org in rows.only("id", "code", "name", "ward_id")
+            if scope.covers(org)
+        ]
 
     def allowed(self, user) -> bool:
         """Whether ``user`` may import this kind at all."""

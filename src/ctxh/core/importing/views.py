@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,9 @@ from django.views.decorators.http import require_POST
 from ctxh.core.models import Job
 from ctxh.core.permissions import get_visible_or_404
 
+from .engine import NEW, REJECTED, UNCHANGED, UPDATED
 from .jobs import JOB_KINDS, PREVIEW_KIND, can_commit, start_commit, start_preview
+from .preview import PAGE_SIZE, PreviewRows
 from .reader import max_bytes, max_rows
 from .spec import ImportFileError, all_kinds, get_kind
 from .template import build_template
@@ -78,8 +81,8 @@ def import_index(request):
 def import_template(request, kind: str):
     """The .xlsx template of a kind (instructions sheet, headers, drop-down lists)."""
     spec = _kind_or_403(request.user, kind)
-    response = HttpResponse(build_template(spec), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{spec.name}.xlsx"'
+    response = HttpResponse(build_template(spec, user=request.user), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{spec.stem}.xlsx"'
     return response
 
 
@@ -125,22 +128,52 @@ def _import_job(request, pk: int) -> Job:
     return job
 
 
+#: The preview's tabs, in order.
+TABS = (
+    (NEW, gettext_lazy("New")),
+    (UPDATED, gettext_lazy("Updated")),
+    (UNCHANGED, gettext_lazy("Unchanged")),
+    (REJECTED, gettext_lazy("Rejected")),
+)
+
+
 @login_required
 def import_job(request, pk: int):
-    """A check or a commit: progress while it runs, then the preview or the result."""
+    """A check or a commit: progress while it runs, then the preview or the result.
+
+    A finished check lists its rows by status (``?tab=new|updated|unchanged|rejected``),
+    :data:`preview.PAGE_SIZE` a page (``?page=``), read from the rows file."""
     job = _import_job(request, pk)
     kind = get_kind(job.params.get("kind", ""))
+    counts = job.result.get("counts", {})
     context = {
         "job": job,
         "kind": kind,
         "is_preview": job.kind == PREVIEW_KIND,
-        "counts": job.result.get("counts", {}),
+        "counts": counts,
         "errors": job.result.get("errors", []),
         "can_commit": can_commit(job) and job.created_by_id == request.user.pk,
         "title": job.title,
     }
+    if job.kind == PREVIEW_KIND and job.status == Job.Status.DONE and "rows" in job.result:
+        context.update(_preview_rows(request, job, kind, counts))
     template = "imports/_job.html" if request.htmx else "imports/job.html"
     return render(request, template, context)
+
+
+def _preview_rows(request, job: Job, kind, counts: dict) -> dict:
+    tab = request.GET.get("tab")
+    if tab not in dict(TABS):  # the first tab with rows, rejected ones first
+        tab = next((s for s in (REJECTED, UPDATED, NEW, UNCHANGED) if counts.get(s)), NEW)
+    rows = PreviewRows(job.result["rows"], tab, int(counts.get(tab) or 0))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "tabs": [(status, label, counts.get(status, 0)) for status, label in TABS],
+        "listed": True,
+        "tab": tab,
+        "page": page,
+        "shown_columns": [c.label for c in kind.shown_columns()] if kind else [],
+    }
 
 
 @login_required

@@ -235,7 +235,9 @@ def test_template_has_instructions_headers_and_dropdowns(kind, tmp_path):
     data = wb["Co so"]
     headers = [c.value for c in data[1]]
     assert headers[:2] == ["Mã *", "Tên *"]
-    assert data.max_row == 5001 and data["A2"].value is None  # formats only, no example row
+    assert data.max_row == 1  # headers only: no example row, no empty formatted cells
+    assert data.column_dimensions["A"].number_format == "@"  # codes stay text
+    assert data.column_dimensions["T"].number_format == "DD/MM/YYYY"  # Ngày cấp phép
     lists = [dv.sqref for dv in data.data_validations.dataValidation]
     assert any("G2" in str(ref) for ref in lists)  # the ward drop-down
     assert wb["Danh mục"].sheet_state == "hidden"
