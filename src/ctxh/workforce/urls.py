@@ -11,6 +11,7 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("access-log/", views.access_log, name="access_log"),
     path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/access-purpose/", views.access_purpose, name="access_purpose"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/employment/", views.employment_start, name="employment_start"),
     path(

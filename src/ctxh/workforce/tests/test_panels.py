@@ -22,9 +22,11 @@ def test_facility_page_lists_its_staff_for_those_who_may_see_people(
 
 def test_ids_in_links_are_never_formatted_with_thousand_separators(programme_user, facility_a):
     from ctxh.workforce.models import Person
-    from ctxh.workforce.tests.factories import PersonFactory
+    from ctxh.workforce.tests.factories import PersonFactory, give_access_purpose
 
     person = PersonFactory(id=123456)
     assert Person.objects.filter(pk=123456).exists()
-    page = client_for(programme_user).get(f"/workforce/{person.pk}/").content.decode()
+    client = client_for(programme_user)
+    give_access_purpose(client, person)
+    page = client.get(f"/workforce/{person.pk}/").content.decode()
     assert "?person=123456" in page
