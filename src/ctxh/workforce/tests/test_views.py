@@ -305,3 +305,37 @@ def test_pages_of_namesakes_neither_repeat_nor_skip(programme_user, facility_a, 
         body = client.get("/workforce/", {"page": page, "sort": sort}).content.decode()
         seen += re.findall(r'href="/workforce/(\d+)/"', body)
     assert len(seen) == 30 and len(set(seen)) == 30
+
+
+def test_person_form_refuses_a_short_phone_and_a_future_consent(manager_a, person_a):
+    client = client_for(manager_a)
+    data = {
+        "full_name": "Nguyễn Thị Ánh",
+        "gender": "female",
+        "date_of_birth": "17/05/1990",
+        "cccd": person_a.cccd,
+        "staff_type": "staff",
+    }
+    future = (dt.date.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    for bad in ({"phone": "0901"}, {"phone": "12345678901"}, {"consent_date": future}):
+        response = client.post(f"/workforce/{person_a.pk}/edit/", {**data, **bad})
+        assert response.status_code == 200
+        assert "invalid-feedback" in response.content.decode(), bad
+    person_a.refresh_from_db()
+    assert person_a.phone == "" and person_a.consent_at is None
+    body = client.get(f"/workforce/{person_a.pk}/").content.decode()
+    assert 'data-testid="consent-missing"' in body and "chưa ghi nhận" in body
+    response = client.post(
+        f"/workforce/{person_a.pk}/edit/",
+        {**data, "phone": "090 765 4321", "consent_date": "05/01/2026"},
+    )
+    assert response.status_code == 302
+    person_a.refresh_from_db()
+    assert person_a.phone == "0907654321" and person_a.consent_date == dt.date(2026, 1, 5)
+    body = client.get(f"/workforce/{person_a.pk}/").content.decode()
+    assert "05/01/2026" in body and 'data-testid="consent-missing"' not in body
+    # saved again without touching the date: the recorded moment is kept
+    moment = person_a.consent_at
+    client.post(f"/workforce/{person_a.pk}/edit/", {**data, "consent_date": "05/01/2026"})
+    person_a.refresh_from_db()
+    assert person_a.consent_at == moment
