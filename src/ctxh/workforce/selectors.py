@@ -159,11 +159,16 @@ def workforce_statistics(*, user) -> dict:
     by_title = grouped("professional_title")
     by_education = grouped("education_level")
     by_staff_type = grouped("staff_type")
+    # Most staffed first; wards with as many in Vietnamese alphabetical order (sort_key).
     by_ward = list(
         people.filter(current_organization__ward__isnull=False)
-        .values("current_organization__ward__name")
+        .values(
+            "current_organization__ward_id",
+            "current_organization__ward__name",
+            "current_organization__ward__sort_key",
+        )
         .annotate(n=Count("id"))
-        .order_by("-n", "current_organization__ward__name")
+        .order_by("-n", "current_organization__ward__sort_key", "current_organization__ward_id")
     )
 
     staff_here = social_work_staff(people).filter(current_organization=OuterRef("pk"))

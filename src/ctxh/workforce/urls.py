@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.<str:fmt>", views_export.person_export, name="export"),
     path("new/", views.person_create, name="create"),
     path("statistics/", views.statistics, name="statistics"),
+    path("statistics/export.<str:fmt>", views_export.statistics_export, name="statistics_export"),
     path("access-log/", views.access_log, name="access_log"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/access-purpose/", views.access_purpose, name="access_purpose"),

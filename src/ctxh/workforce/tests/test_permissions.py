@@ -68,6 +68,16 @@ CASES = register(
         allowed=("programme", "viewer"),
         forbidden_role=("manager_a", "ward_officer_a", "nobody"),
     ),
+    *(
+        ViewCase(
+            "workforce:statistics_export",
+            label=fmt,
+            kwargs=lambda w, fmt=fmt: {"fmt": fmt},
+            allowed=("programme", "viewer"),
+            forbidden_role=("manager_a", "ward_officer_a", "nobody"),
+        )
+        for fmt in ("xlsx", "csv")
+    ),
     ViewCase(
         "workforce:access_log",
         allowed=("programme", "viewer"),
