@@ -90,7 +90,9 @@ class AccessPurposeForm(forms.Form):
     """Why a user of another organisation opens a person's personal data."""
 
     purpose = forms.ChoiceField(
-        label=_("purpose of access"), choices=AccessPurpose.choices, widget=forms.RadioSelect
+        label=_("purpose of access"),
+        choices=AccessPurpose.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     detail = forms.CharField(
         label=_("details"),
