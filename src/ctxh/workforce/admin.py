@@ -42,7 +42,8 @@ class PersonAdmin(ReadOnlyAdmin):
         "current_organization",
     )
     list_filter = ("staff_type", "professional_title", "education_level")
-    search_fields = ("search_text",)
+    # The citizen ID is never in search_text; a superuser finds a person by the whole number.
+    search_fields = ("search_text", "=cccd")
     list_select_related = ("current_organization",)
     exclude = ("cccd", "search_text")  # the citizen ID is shown masked, on the pages
     inlines = [EmploymentInline, CertificateInline]

@@ -19,7 +19,7 @@ class WorkforceConfig(AppConfig):
 
         from ctxh.core import panels
 
-        from .panels import organization_staff
+        from .panels import home_own_staff, home_workforce_totals, organization_staff
 
         panels.register(
             "organization_detail",
@@ -29,6 +29,28 @@ class WorkforceConfig(AppConfig):
                 template="workforce/_organization_staff.html",
                 context=organization_staff,
                 order=10,
+            ),
+        )
+        panels.register(
+            "home",
+            panels.Panel(
+                key="workforce",
+                title=_("Social-work workforce"),
+                template="workforce/_home_totals.html",
+                context=home_workforce_totals,
+                order=20,
+                column="col-xl-6",
+            ),
+        )
+        panels.register(
+            "home",
+            panels.Panel(
+                key="own_staff",
+                title=_("Your staff"),
+                template="workforce/_home_own_staff.html",
+                context=home_own_staff,
+                order=20,
+                column="col-lg-6",
             ),
         )
 

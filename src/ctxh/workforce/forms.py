@@ -6,9 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ctxh.core.text import clean_text
+from ctxh.core.validators import normalize_phone
 from ctxh.organizations.models import Organization
 
-from .models import Certificate, FieldInstructor, Person
+from .models import AccessPurpose, Certificate, FieldInstructor, Person, consent_moment
 from .services import PERSON_DATA_FIELDS
 
 DATE_INPUT = {"input_formats": ["%d/%m/%Y", "%Y-%m-%d"]}
@@ -44,10 +46,7 @@ class PersonForm(forms.ModelForm):
         required=False,
         help_text=_("12 digits; checked against the gender and the year of birth."),
     )
-    consent = forms.BooleanField(
-        label=_("The person has consented to the processing of their personal data"),
-        required=False,
-    )
+    consent_date = _date_field(_("date of consent (personal data)"))
 
     class Meta:
         model = Person
@@ -55,7 +54,12 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consent"].initial = bool(self.instance.consent_at)
+        self.fields["consent_date"].initial = self.instance.consent_date
+        self.fields["consent_date"].help_text = _(
+            "The day the person consented to the processing of their personal data "
+            "(dd/mm/yyyy); empty: not recorded."
+        )
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
         self.fields["cccd"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         _style(self)
 
@@ -63,12 +67,52 @@ class PersonForm(forms.ModelForm):
         value = (self.cleaned_data.get("cccd") or "").replace(" ", "").strip()
         return value or None
 
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone") or "")
+
+    def clean_consent_date(self):
+        day = self.cleaned_data.get("consent_date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The date of consent cannot be in the future."))
+        return day
+
     def person_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "consent"}
-        if self.cleaned_data.get("consent"):
-            data["consent_at"] = self.instance.consent_at or timezone.now()
+        data = {k: v for k, v in self.cleaned_data.items() if k != "consent_date"}
+        day = self.cleaned_data.get("consent_date")
+        if day is not None and day == self.instance.consent_date:
+            data["consent_at"] = self.instance.consent_at  # unchanged: keep the moment
         else:
-            data["consent_at"] = None
+            data["consent_at"] = consent_moment(day)
+        return data
+
+
+class AccessPurposeForm(forms.Form):
+    """Why a user of another organisation opens a person's personal data."""
+
+    purpose = forms.ChoiceField(
+        label=_("purpose of access"),
+        choices=AccessPurpose.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    detail = forms.CharField(
+        label=_("details"),
+        max_length=200,
+        required=False,
+        help_text=_("Required when the purpose is “Other”."),
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["detail"].widget.attrs["class"] = "form-control"
+
+    def clean_detail(self):
+        return clean_text(self.cleaned_data.get("detail") or "")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("purpose") == AccessPurpose.OTHER and not data.get("detail"):
+            self.add_error("detail", _("Say what the access is for."))
         return data
 
 

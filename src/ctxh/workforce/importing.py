@@ -26,12 +26,14 @@ import copy
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ctxh.core.importing import (
     NEW,
     UNCHANGED,
     UPDATED,
+    CellError,
     Column,
     Context,
     ImportKind,
@@ -45,6 +47,7 @@ from ctxh.core.importing import (
 )
 from ctxh.core.scoping import scope_for
 from ctxh.core.searchtext import normalize
+from ctxh.core.validators import normalize_phone, validate_vn_phone
 from ctxh.organizations.models import Organization
 
 from . import bulk
@@ -57,11 +60,9 @@ from .models import (
     Person,
     ProfessionalTitle,
     StaffType,
+    consent_moment,
 )
-from .services import PERSON_DATA_FIELDS
-
-PERSON_FIELDS = PERSON_DATA_FIELDS
-
+from .services import PERSON_FIELDS
 
 #: The Vietnamese names a file may use (fixed: a file format does not follow the
 #: interface language), besides the codes and the interface labels.
@@ -204,6 +205,32 @@ def _validation_errors(instance, labels: dict[str, str], exclude: list[str]) -> 
     return []
 
 
+def _vn_phone():
+    """A Vietnamese phone number, kept in its national form (``0901234567``)."""
+    read = phone()
+
+    def parse(raw, ctx):
+        value = normalize_phone(read(raw, ctx))
+        try:
+            validate_vn_phone(value)
+        except ValidationError as exc:
+            raise CellError(" ".join(str(m) for m in exc.messages)) from None
+        return value
+
+    return parse
+
+
+def _consent_date():
+    """The day the person consented to the processing of their personal data (not after
+    today), as the moment ``consent_at`` stores."""
+    read = date(past=True)
+
+    def parse(raw, ctx):
+        return consent_moment(read(raw, ctx))
+
+    return parse
+
+
 def _cccd_column() -> Column:
     return Column(
         "cccd",
@@ -233,7 +260,13 @@ PEOPLE_COLUMNS = [
         help="dd/mm/yyyy, không sau hôm nay. Bắt buộc khi không có CCCD.",
     ),
     _cccd_column(),
-    Column("phone", "Điện thoại", phone(), number_format="@"),
+    Column(
+        "phone",
+        "Điện thoại",
+        _vn_phone(),
+        number_format="@",
+        help="Số Việt Nam: 10 chữ số bắt đầu bằng 0 (0901 234 567) hoặc +84…",
+    ),
     Column("email", "Email", email()),
     Column(
         "education_level",
@@ -273,6 +306,15 @@ PEOPLE_COLUMNS = [
         date(),
         number_format="DD/MM/YYYY",
         help="Cho người mới: ngày bắt đầu làm việc tại tổ chức. Để trống: hôm nay.",
+    ),
+    Column(
+        "consent_at",
+        "Ngày đồng ý (cung cấp dữ liệu cá nhân)",
+        _consent_date(),
+        number_format="DD/MM/YYYY",
+        width=20,
+        help="dd/mm/yyyy, không sau hôm nay: ngày người này đồng ý cho xử lý dữ liệu cá nhân. "
+        "Để trống: giữ như đã ghi nhận.",
     ),
 ]
 _PEOPLE_LABELS = {c.key: c.label for c in PEOPLE_COLUMNS}
@@ -337,6 +379,9 @@ class PeopleKind(_WorkforceKind):
                     ],
                 )
             candidate = copy.copy(existing)
+            consent = data.get("consent_at")
+            if consent and existing.consent_date == timezone.localdate(consent):
+                data["consent_at"] = existing.consent_at  # the same day: keep the moment
         else:
             candidate = Person()
         for name, value in data.items():
@@ -380,6 +425,7 @@ class PeopleKind(_WorkforceKind):
             "Nhân viên",
             "CS-001",
             "Nhân viên CTXH",
+            "01/01/2020",
             "01/01/2020",
         ]
 

@@ -7,19 +7,30 @@ The field names here are a contract shared with the Excel import/export: do not 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ctxh.core.collation import name_sort_key
 from ctxh.core.scoping import ScopedQuerySet
 from ctxh.core.searchtext import search_text
-from ctxh.organizations.models import SECTOR_OF_KIND, Sector, phone_validator
+from ctxh.core.validators import normalize_phone, validate_vn_phone
+from ctxh.organizations.models import SECTOR_OF_KIND, Sector
 
 from .cccd import mask_cccd, validate_cccd
 from .choices import Gender as Gender  # re-exported with the other choices
+
+
+def consent_moment(day: dt.date | None) -> dt.datetime | None:
+    """``consent_at`` for a consent given on ``day`` (the start of that day, local time)."""
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class EducationLevel(models.TextChoices):
@@ -138,7 +149,13 @@ class Person(models.Model):
     cccd = models.CharField(
         _("citizen ID (CCCD)"), max_length=12, unique=True, null=True, blank=True
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_vn_phone],
+        help_text=_("A Vietnamese number: 10 digits starting with 0, or +84…"),
+    )
     email = models.EmailField(_("email"), blank=True)
     education_level = models.CharField(
         _("education level"), max_length=20, choices=EducationLevel.choices, blank=True
@@ -208,12 +225,19 @@ class Person(models.Model):
         return self.date_of_birth.year if self.date_of_birth else None
 
     @property
+    def consent_date(self) -> dt.date | None:
+        """The day consent was given (the registry records the day, as on the paper form)."""
+        return timezone.localdate(self.consent_at) if self.consent_at else None
+
+    @property
     def masked_cccd(self) -> str:
         return mask_cccd(self.cccd)
 
     def clean(self) -> None:
-        """Cross-check the citizen ID with the gender and the year of birth."""
+        """Cross-check the citizen ID with the gender and the year of birth; the phone is
+        kept in its national form (``0901234567``)."""
         self.cccd = (self.cccd or "").strip().replace(" ", "") or None
+        self.phone = normalize_phone(self.phone) if self.phone else ""
         self.full_name = " ".join((self.full_name or "").split())
         if self.cccd:
             try:
@@ -344,9 +368,20 @@ class FieldInstructor(models.Model):
         return str(self.person)
 
 
+class AccessPurpose(models.TextChoices):
+    """Why a user of another organisation opens a person's personal data (asked first)."""
+
+    CHECKING = "checking", _("Checking")
+    REPORTING = "reporting", _("Statistics and reporting")
+    INSPECTION = "inspection", _("Inspection and supervision")
+    COOPERATION = "cooperation", _("Professional cooperation")
+    OTHER = "other", _("Other")
+
+
 class PersonAccessLog(models.Model):
-    """One view of a person's detail by a user of another organisation (access to personal
-    data, recorded as the personal-data law requires)."""
+    """One view of a person's data by a user of another organisation (access to personal
+    data, recorded as the personal-data law requires): which page (``page``) and why
+    (``purpose``, with ``purpose_detail`` in the user's words, required for "other")."""
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="access_logs"
@@ -367,7 +402,11 @@ class PersonAccessLog(models.Model):
         related_name="+",
     )
     viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
-    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    page = models.CharField(_("page"), max_length=200, blank=True)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=AccessPurpose.choices, blank=True
+    )
+    purpose_detail = models.CharField(_("purpose (in words)"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_organization_field = "person__current_organization"
@@ -379,6 +418,12 @@ class PersonAccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.person} ({self.viewed_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def purpose_text(self) -> str:
+        """The purpose as the log shows it: the reason, then the user's words."""
+        parts = [str(self.get_purpose_display()) if self.purpose else "", self.purpose_detail]
+        return " — ".join(part for part in parts if part)
 
 
 class WorkforceTarget(models.Model):

@@ -135,6 +135,35 @@ def _coverage(indicator: str, covered: int, total: int, targets) -> Coverage:
     )
 
 
+def decision_112_coverage(*, user, people=None) -> list[Coverage]:
+    """The shares of wards and facilities with at least one social-work staff member, over
+    the people and organisations ``user`` may count, with the Decision 112 targets."""
+    if people is None:
+        people = Person.objects.visible_to(user, "statistics")
+    staff_here = social_work_staff(people).filter(current_organization=OuterRef("pk"))
+    organizations = Organization.objects.visible_to(user, "view")
+    ward_offices = organizations.filter(kind=Kind.WARD_OFFICE, active=True)
+    covered_wards = (
+        ward_offices.filter(Exists(staff_here), ward__isnull=False)
+        .values("ward")
+        .distinct()
+        .count()
+    )
+    ward_total = Ward.objects.filter(province_id=settings.CTXH_PROVINCE).count()
+    facilities = organizations.filter(kind__in=FACILITY_KINDS, active=True)
+    covered_facilities = facilities.filter(Exists(staff_here)).count()
+    targets = list(WorkforceTarget.objects.order_by("indicator", "year"))
+    return [
+        _coverage(WorkforceTarget.Indicator.WARDS_WITH_STAFF, covered_wards, ward_total, targets),
+        _coverage(
+            WorkforceTarget.Indicator.FACILITIES_WITH_STAFF,
+            covered_facilities,
+            facilities.count(),
+            targets,
+        ),
+    ]
+
+
 def workforce_statistics(*, user) -> dict:
     """The figures of the statistics page over the people and organisations ``user`` may
     count (the whole city for the programme office and the auditor); a handful of
@@ -159,27 +188,19 @@ def workforce_statistics(*, user) -> dict:
     by_title = grouped("professional_title")
     by_education = grouped("education_level")
     by_staff_type = grouped("staff_type")
+    # Most staffed first; wards with as many in Vietnamese alphabetical order (sort_key).
     by_ward = list(
         people.filter(current_organization__ward__isnull=False)
-        .values("current_organization__ward__name")
+        .values(
+            "current_organization__ward_id",
+            "current_organization__ward__name",
+            "current_organization__ward__sort_key",
+        )
         .annotate(n=Count("id"))
-        .order_by("-n", "current_organization__ward__name")
+        .order_by("-n", "current_organization__ward__sort_key", "current_organization__ward_id")
     )
 
-    staff_here = social_work_staff(people).filter(current_organization=OuterRef("pk"))
-    organizations = Organization.objects.visible_to(user, "view")
-    ward_offices = organizations.filter(kind=Kind.WARD_OFFICE, active=True)
-    covered_wards = (
-        ward_offices.filter(Exists(staff_here), ward__isnull=False)
-        .values("ward")
-        .distinct()
-        .count()
-    )
-    ward_total = Ward.objects.filter(province_id=settings.CTXH_PROVINCE).count()
-    facilities = organizations.filter(kind__in=FACILITY_KINDS, active=True)
-    covered_facilities = facilities.filter(Exists(staff_here)).count()
-    targets = list(WorkforceTarget.objects.order_by("indicator", "year"))
-
+    coverage = decision_112_coverage(user=user, people=people)
     return {
         "total": total,
         "without_organization": without_org,
@@ -195,15 +216,5 @@ def workforce_statistics(*, user) -> dict:
             Row(r["current_organization__ward__name"], r["n"], 100 * r["n"] / total)
             for r in by_ward
         ],
-        "coverage": [
-            _coverage(
-                WorkforceTarget.Indicator.WARDS_WITH_STAFF, covered_wards, ward_total, targets
-            ),
-            _coverage(
-                WorkforceTarget.Indicator.FACILITIES_WITH_STAFF,
-                covered_facilities,
-                facilities.count(),
-                targets,
-            ),
-        ],
+        "coverage": coverage,
     }

@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from ctxh.core import audit
 from ctxh.core.scoping import SYSTEM, may, scope_for
+from ctxh.core.text import clean_text
 from ctxh.organizations.models import Organization
 
 from .cccd import mask_cccd
 from .models import (
+    AccessPurpose,
     Certificate,
     Employment,
     FieldInstructor,
@@ -270,22 +272,38 @@ def workforce_target_save(*, by, target: WorkforceTarget) -> WorkforceTarget:
     return stored
 
 
-def record_person_view(*, person: Person, user, purpose: str = "") -> PersonAccessLog | None:
-    """Log that ``user`` opened a page showing the person's data (``purpose`` says which:
-    the detail, the edit form, an employment, certificate or field-instructor page), when
-    the user is not of the person's current organisation (colleagues looking at their own
-    staff are not logged)."""
+def viewer_of_another_organization(user, person: Person) -> bool:
+    """Whether opening ``person``'s data is an access by someone outside the person's
+    organisation (logged, and asked its purpose first); colleagues of the person's current
+    organisation are not."""
     if user is SYSTEM or not getattr(user, "is_authenticated", False):
+        return False
+    organization_ids = {m.organization_id for m in getattr(user, "active_memberships", [])}
+    return not (
+        person.current_organization_id and person.current_organization_id in organization_ids
+    )
+
+
+def record_person_view(
+    *, person: Person, user, page: str = "", purpose: str = "", purpose_detail: str = ""
+) -> PersonAccessLog | None:
+    """Log that ``user`` opened a page showing the person's data (``page`` says which: the
+    detail, the edit form, an employment, certificate or field-instructor page) and why
+    (``purpose``, an :class:`AccessPurpose`, and ``purpose_detail`` in the user's words),
+    when the user is not of the person's current organisation (colleagues looking at their
+    own staff are not logged)."""
+    if not viewer_of_another_organization(user, person):
         return None
+    if purpose and purpose not in AccessPurpose.values:
+        raise ValidationError({"purpose": _("Choose a purpose from the list.")})
     memberships = getattr(user, "active_memberships", [])
-    organization_ids = {m.organization_id for m in memberships}
-    if person.current_organization_id and person.current_organization_id in organization_ids:
-        return None
     return PersonAccessLog.objects.create(
         person=person,
         user=user,
         user_organization=memberships[0].organization if memberships else None,
-        purpose=purpose[:200],
+        page=page[:200],
+        purpose=purpose,
+        purpose_detail=clean_text(purpose_detail)[:200],
     )
 
 

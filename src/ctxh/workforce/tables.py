@@ -76,6 +76,7 @@ class AccessLogTable(tables.Table):
         accessor="person__current_organization",
         orderable=False,
     )
+    page = tables.Column(verbose_name=_("Page"), default="—")
     purpose = tables.Column(verbose_name=_("Purpose"), default="—")
 
     class Meta:
@@ -86,10 +87,14 @@ class AccessLogTable(tables.Table):
             "user_organization",
             "person",
             "person_organization",
+            "page",
             "purpose",
         )
         empty_text = _("No access has been recorded.")
         order_by = ("-viewed_at",)
+
+    def render_purpose(self, record):
+        return record.purpose_text or "—"
 
 
 class TwoStepPageData(tables.data.TableQuerysetData):

@@ -9,8 +9,10 @@ urlpatterns = [
     path("export.<str:fmt>", views_export.person_export, name="export"),
     path("new/", views.person_create, name="create"),
     path("statistics/", views.statistics, name="statistics"),
+    path("statistics/export.<str:fmt>", views_export.statistics_export, name="statistics_export"),
     path("access-log/", views.access_log, name="access_log"),
     path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/access-purpose/", views.access_purpose, name="access_purpose"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/employment/", views.employment_start, name="employment_start"),
     path(

@@ -3,11 +3,17 @@ field-instructor status, the personal-data access log and the statistics page.""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -18,6 +24,7 @@ from ctxh.organizations.models import Organization
 from . import selectors, services
 from .filters import PersonFilter
 from .forms import (
+    AccessPurposeForm,
     CertificateForm,
     EmploymentEndForm,
     EmploymentStartForm,
@@ -37,9 +44,40 @@ def _employable_organizations(user):
     return qs if condition is None else qs.filter(condition)
 
 
-def _person_or_404(request, pk: int, action: str, *, purpose: str) -> Person:
-    """The person if the user may ``action`` them (403/404 otherwise); opening any page
-    that shows the person's data is logged as an access (``purpose`` names the page)."""
+#: Where the purposes a user gave this session are kept: {person id: {purpose, detail, at}}.
+PURPOSE_SESSION_KEY = "workforce.access_purposes"
+#: How long a purpose given for a person holds before it is asked again.
+PURPOSE_VALID_FOR = dt.timedelta(hours=8)
+
+
+def _given_purpose(request, person: Person) -> dict | None:
+    """The purpose the user gave for ``person`` in this session, if still valid."""
+    entry = request.session.get(PURPOSE_SESSION_KEY, {}).get(str(person.pk))
+    if not entry:
+        return None
+    try:
+        given_at = dt.datetime.fromisoformat(entry["at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return entry if timezone.now() - given_at <= PURPOSE_VALID_FOR else None
+
+
+def _purpose_page(request, person: Person, *, form=None, next_url: str = ""):
+    """The interstitial "purpose of access": nothing of the person but the name and the
+    organisation, until the user says why they open the data."""
+    form = form or AccessPurposeForm(initial={"next": next_url or request.get_full_path()})
+    return render(request, "workforce/access_purpose.html", {"person": person, "form": form})
+
+
+def _person_page(request, pk: int, action: str, *, page: str) -> tuple[Person, HttpResponse | None]:
+    """The person if the user may ``action`` them (403/404 otherwise), and the response
+    to give instead of the page when the user must first say why they open the data.
+
+    A user of another organisation than the person's is asked the purpose once per person
+    (per session, for :data:`PURPOSE_VALID_FOR`); every page they then open that shows the
+    person's data is logged with it (``page`` names the page). Colleagues are neither
+    asked nor logged.
+    """
     require(request.user, Person, action)
     person = get_object_or_404(
         Person.objects.visible_to(request.user, action).select_related(
@@ -47,8 +85,21 @@ def _person_or_404(request, pk: int, action: str, *, purpose: str) -> Person:
         ),
         pk=pk,
     )
-    services.record_person_view(person=person, user=request.user, purpose=purpose)
-    return person
+    if not services.viewer_of_another_organization(request.user, person):
+        return person, None
+    given = _given_purpose(request, person)
+    if given is None:
+        # A form sent without a purpose (it ran out meanwhile) writes nothing: the user
+        # says why, then finds the page again.
+        return person, _purpose_page(request, person, next_url=request.path)
+    services.record_person_view(
+        person=person,
+        user=request.user,
+        page=page,
+        purpose=given.get("purpose", ""),
+        purpose_detail=given.get("detail", ""),
+    )
+    return person, None
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -86,7 +137,9 @@ def person_list(request):
 
 @login_required
 def person_detail(request, pk: int):
-    person = _person_or_404(request, pk, "view", purpose="")
+    person, ask = _person_page(request, pk, "view", page=_("person page"))
+    if ask is not None:
+        return ask
     user = request.user
     return render(
         request,
@@ -132,7 +185,9 @@ def person_create(request):
 
 @login_required
 def person_edit(request, pk: int):
-    person = _person_or_404(request, pk, "change", purpose=_("edit form"))
+    person, ask = _person_page(request, pk, "change", page=_("edit form"))
+    if ask is not None:
+        return ask
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +207,9 @@ def person_edit(request, pk: int):
 @login_required
 def employment_start(request, pk: int):
     require(request.user, Employment, "add")
-    person = _person_or_404(request, pk, "change", purpose=_("new employment"))
+    person, ask = _person_page(request, pk, "change", page=_("new employment"))
+    if ask is not None:
+        return ask
     form = EmploymentStartForm(
         request.POST or None, organizations=_employable_organizations(request.user)
     )
@@ -182,7 +239,9 @@ def employment_start(request, pk: int):
 @login_required
 def employment_end(request, pk: int, employment_pk: int):
     require(request.user, Employment, "change")
-    person = _person_or_404(request, pk, "change", purpose=_("end of employment"))
+    person, ask = _person_page(request, pk, "change", page=_("end of employment"))
+    if ask is not None:
+        return ask
     employment = get_object_or_404(
         Employment.objects.visible_to(request.user, "change").select_related("organization"),
         pk=employment_pk,
@@ -219,7 +278,9 @@ def employment_end(request, pk: int, employment_pk: int):
 @login_required
 def certificate_add(request, pk: int):
     require(request.user, Certificate, "add")
-    person = _person_or_404(request, pk, "change", purpose=_("new certificate"))
+    person, ask = _person_page(request, pk, "change", page=_("new certificate"))
+    if ask is not None:
+        return ask
     form = CertificateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.certificate_add(by=request.user, person=person, data=form.cleaned_data)
@@ -235,7 +296,9 @@ def certificate_add(request, pk: int):
 @login_required
 def field_instructor_set(request, pk: int):
     require(request.user, FieldInstructor, "change")
-    person = _person_or_404(request, pk, "change", purpose=_("field-instructor status"))
+    person, ask = _person_page(request, pk, "change", page=_("field-instructor status"))
+    if ask is not None:
+        return ask
     instance = (
         FieldInstructor.objects.visible_to(request.user, "change").filter(person=person).first()
     )
@@ -249,6 +312,36 @@ def field_instructor_set(request, pk: int):
         "workforce/small_form.html",
         {"form": form, "person": person, "title": _("Field-instructor status")},
     )
+
+
+@login_required
+def access_purpose(request, pk: int):
+    """Say why one opens a person's data (users of another organisation, once per person
+    and session); then on to the page asked for (``next``, one of the person's pages)."""
+    require(request.user, Person, "view")
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user, "view").select_related("current_organization"),
+        pk=pk,
+    )
+    detail_url = reverse("workforce:detail", args=[person.pk])
+    next_url = request.POST.get("next") or request.GET.get("next") or detail_url
+    if not next_url.startswith(detail_url) or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = detail_url
+    if request.method != "POST":
+        return _purpose_page(request, person, next_url=next_url)
+    form = AccessPurposeForm(request.POST)
+    if not form.is_valid():
+        return _purpose_page(request, person, form=form)
+    given = dict(request.session.get(PURPOSE_SESSION_KEY, {}))
+    given[str(person.pk)] = {
+        "purpose": form.cleaned_data["purpose"],
+        "detail": form.cleaned_data["detail"],
+        "at": timezone.now().isoformat(),
+    }
+    request.session[PURPOSE_SESSION_KEY] = given
+    return redirect(next_url)
 
 
 @login_required

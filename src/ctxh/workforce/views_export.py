@@ -1,4 +1,5 @@
-"""Download the people list as Excel or CSV, with the list's filters and scope.
+"""Download the people list as Excel or CSV, with the list's filters and scope; and the
+statistics page's tables (counts only: no personal data).
 
 The citizen ID is always masked in a download (``079*******34``): a file leaves the
 system and travels by mail, so it never carries the full ID, whoever asks.
@@ -36,6 +37,7 @@ HEADERS = [
     "Tổ chức",
     "Phường/xã",
     "Kiểm huấn viên",
+    "Ngày đồng ý (cung cấp dữ liệu cá nhân)",
 ]
 
 
@@ -70,6 +72,7 @@ def export_rows(queryset):
             org.name if org else "",
             org.ward.name if org and org.ward_id else "",
             yes if instructor is not None and instructor.active else no,
+            person.consent_date,
         ]
 
 
@@ -97,4 +100,67 @@ def person_export(request, fmt: str):
         return csv_response(headers=HEADERS, rows=export_rows(queryset), filename=filename)
     return xlsx_response(
         headers=HEADERS, rows=export_rows(queryset), filename=filename, sheet_title="Nhan luc"
+    )
+
+
+STATISTICS_HEADERS = ["Bảng", "Mục", "Số lượng", "Trên tổng số", "Tỉ lệ (%)", "Ghi chú"]
+
+
+def statistics_rows(stats: dict):
+    """The tables of the statistics page, one after the other, as the page shows them."""
+    total = stats["total"]
+    yield [_("Workforce"), _("People in the registry"), total, total, 100.0 if total else 0.0, ""]
+    if stats["without_organization"]:
+        yield [
+            _("Workforce"),
+            _("No current organisation"),
+            stats["without_organization"],
+            total,
+            round(100 * stats["without_organization"] / total, 1),
+            "",
+        ]
+    for coverage in stats["coverage"]:
+        section = _("Against the Decision 112/QĐ-TTg targets")
+        yield [
+            section,
+            coverage.label,
+            coverage.covered,
+            coverage.total,
+            round(coverage.percent, 1),
+            "",
+        ]
+        for target, met in coverage.status():
+            yield [
+                section,
+                _("%(label)s: target for %(year)s")
+                % {"label": coverage.label, "year": target.year},
+                "",
+                "",
+                float(target.percent),
+                _("met") if met else _("not yet"),
+            ]
+    for key, section in (
+        ("by_sector", _("By sector")),
+        ("by_title", _("By professional title")),
+        ("by_education", _("By education level")),
+        ("by_staff_type", _("Staff and collaborators")),
+        ("by_ward", _("By ward/commune of the organisation")),
+    ):
+        for row in stats[key]:
+            yield [section, row.label, row.count, total, round(row.share, 1), ""]
+
+
+@login_required
+def statistics_export(request, fmt: str):
+    """``/workforce/statistics/export.xlsx`` (or ``.csv``): the statistics page's tables,
+    over the same people and organisations as the page (counts, never a person)."""
+    if fmt not in {"xlsx", "csv"}:
+        raise Http404
+    require(request.user, Person, "statistics")
+    rows = list(statistics_rows(selectors.workforce_statistics(user=request.user)))
+    filename = f"thong-ke-nhan-luc-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+    if fmt == "csv":
+        return csv_response(headers=STATISTICS_HEADERS, rows=rows, filename=filename)
+    return xlsx_response(
+        headers=STATISTICS_HEADERS, rows=rows, filename=filename, sheet_title="Thong ke"
     )

@@ -29,3 +29,13 @@ def employ(person: Person, organization, start=dt.date(2020, 1, 1), position="")
     Person.objects.filter(pk=person.pk).update(current_organization=organization)
     person.current_organization = organization
     return employment
+
+
+def give_access_purpose(client, person, purpose: str = "reporting", detail: str = ""):
+    """Answer the "purpose of access" a user of another organisation is asked before a
+    person's data shows (once per person and session)."""
+    response = client.post(
+        f"/workforce/{person.pk}/access-purpose/", {"purpose": purpose, "detail": detail}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response

@@ -94,3 +94,12 @@ def test_only_superusers_may_save_a_target(programme_user):
     with pytest.raises(PermissionDenied):
         services.workforce_target_save(by=programme_user, target=target)
     assert WorkforceTarget.objects.get(pk=target.pk).percent == before
+
+
+def test_a_superuser_finds_a_person_by_the_whole_cccd_only(root, person_a, person_b):
+    client = client_for(root)
+    url = "/admin/workforce/person/"
+    body = client.get(url, {"q": person_a.cccd}).content.decode()
+    assert person_a.full_name in body and person_b.full_name not in body
+    body = client.get(url, {"q": person_a.cccd[:7]}).content.decode()
+    assert person_a.full_name not in body  # never a part of the number

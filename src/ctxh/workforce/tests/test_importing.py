@@ -363,3 +363,45 @@ def test_invisible_characters_and_decomposed_text_make_no_twins(people, facility
     assert "the same record as row 2" in analysis.rejected[0].errors[0]
     assert Person.objects.get(cccd=cccd(7)).full_name == "Nguyễn Thị Lan"
     assert Person.objects.count() == 1
+
+
+def test_phones_are_vietnamese_numbers_kept_in_the_national_form(people, facility_a, tmp_path):
+    rows = [
+        person_row("Lê Thị Một", phone="+84 90 123 4567"),
+        person_row("Lê Thị Hai", phone=901234568),  # typed as a number: the 0 is lost
+        person_row("Lê Thị Ba", phone="0901"),
+        person_row("Lê Thị Bốn", phone="1234567890"),
+    ]
+    path = xlsx(tmp_path / "ph.xlsx", headers_of(people), rows)
+    analysis = analyse(people, path, user=SYSTEM)
+    assert [r.status for r in analysis.rows] == ["new", "new", "rejected", "rejected"]
+    assert analysis.rows[2].errors[0].startswith("Điện thoại: Enter a Vietnamese phone number")
+    rows = rows[:2]
+    commit(people, xlsx(tmp_path / "ok.xlsx", headers_of(people), rows), user=SYSTEM)
+    assert sorted(Person.objects.values_list("phone", flat=True)) == ["0901234567", "0901234568"]
+
+
+def test_the_consent_date_column(people, facility_a, tmp_path):
+    header = "Ngày đồng ý (cung cấp dữ liệu cá nhân)"
+    assert header in headers_of(people)
+    future = (dt.date.today() + dt.timedelta(days=3)).strftime("%d/%m/%Y")
+    rows = [
+        person_row("Võ Thị Đồng", cccd=cccd(21), consent_at="05/01/2026"),
+        person_row("Võ Thị Chưa", cccd=cccd(22)),
+        person_row("Võ Thị Sau", cccd=cccd(23), consent_at=future),
+        person_row("Võ Thị Sai", cccd=cccd(24), consent_at="31/02/2026"),
+    ]
+    analysis = analyse(people, xlsx(tmp_path / "c.xlsx", headers_of(people), rows), user=SYSTEM)
+    assert [r.status for r in analysis.rows] == ["new", "new", "rejected", "rejected"]
+    assert analysis.rows[2].errors == [f"{header}: {future} is in the future."]
+    commit(people, xlsx(tmp_path / "ok.xlsx", headers_of(people), rows[:2]), user=SYSTEM)
+    agreed = Person.objects.get(cccd=cccd(21))
+    assert agreed.consent_date == dt.date(2026, 1, 5)
+    assert Person.objects.get(cccd=cccd(22)).consent_at is None
+    # the same day again: unchanged (the moment kept); an empty cell keeps what is recorded
+    again = [person_row("Võ Thị Đồng", cccd=cccd(21), consent_at="05/01/2026")]
+    analysis = analyse(people, xlsx(tmp_path / "a.xlsx", headers_of(people), again), user=SYSTEM)
+    assert [r.status for r in analysis.rows] == ["unchanged"]
+    empty = [person_row("Võ Thị Đồng", cccd=cccd(21))]
+    analysis = analyse(people, xlsx(tmp_path / "e.xlsx", headers_of(people), empty), user=SYSTEM)
+    assert [r.status for r in analysis.rows] == ["unchanged"]

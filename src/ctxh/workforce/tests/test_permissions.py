@@ -54,7 +54,7 @@ CASES = register(
             "cccd": "079201000555",
             "staff_type": "staff",
             "major": "social_work",
-            "consent": "on",
+            "consent_date": "01/09/2024",
             "job-organization": w.facility_a.pk,
             "job-start_date": "01/09/2024",
             "job-position": "Nhân viên",
@@ -68,6 +68,16 @@ CASES = register(
         allowed=("programme", "viewer"),
         forbidden_role=("manager_a", "ward_officer_a", "nobody"),
     ),
+    *(
+        ViewCase(
+            "workforce:statistics_export",
+            label=fmt,
+            kwargs=lambda w, fmt=fmt: {"fmt": fmt},
+            allowed=("programme", "viewer"),
+            forbidden_role=("manager_a", "ward_officer_a", "nobody"),
+        )
+        for fmt in ("xlsx", "csv")
+    ),
     ViewCase(
         "workforce:access_log",
         allowed=("programme", "viewer"),
@@ -79,6 +89,17 @@ CASES = register(
         allowed=("manager_a", "programme", "viewer"),
         other_org=NOT_KEEPERS,
         forbidden_role=("student", "nobody"),
+    ),
+    # Users of another organisation than the person's say why before the data shows; the
+    # answer is kept in the session (no audit event, no row) and leads on to the page.
+    ViewCase(
+        "workforce:access_purpose",
+        kwargs=_person_a,
+        data=lambda w: {"purpose": "inspection", "next": f"/workforce/{w.person_a.pk}/"},
+        allowed=("programme", "viewer"),
+        other_org=NOT_KEEPERS,
+        forbidden_role=("student", "nobody"),
+        allowed_status={"get": 200, "post": 302},
     ),
     ViewCase(
         "workforce:edit",

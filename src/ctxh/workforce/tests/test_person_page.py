@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from ctxh.core.models import AuditEvent
 from ctxh.testing import client_for
 from ctxh.workforce.models import Certificate, Employment, FieldInstructor, PersonAccessLog
-from ctxh.workforce.tests.factories import PersonFactory, employ
+from ctxh.workforce.tests.factories import PersonFactory, employ, give_access_purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def test_person_page_query_count_is_constant(programme_user, facility_a, facilit
     person = PersonFactory()
     FieldInstructor.objects.create(person=person)
     client = client_for(programme_user)
+    give_access_purpose(client, person)
     url = f"/workforce/{person.pk}/"
     _grow(person, facility_a, facility_b, 2)
     client.get(url)  # warm the session and the per-process caches
@@ -69,7 +70,9 @@ def test_person_page_shows_only_the_records_the_user_may_see(
     assert "Vị trí ở A" in html and "Vị trí ở B" not in html
     assert [e.pk for e in manager_page.context["employments"]] != [old.pk]
     assert len(manager_page.context["employments"]) == 1
-    viewer_page = client_for(viewer).get(f"/workforce/{person.pk}/")
+    viewer_client = client_for(viewer)
+    give_access_purpose(viewer_client, person)
+    viewer_page = viewer_client.get(f"/workforce/{person.pk}/")
     assert len(viewer_page.context["employments"]) == 2
     assert "Vị trí ở B" in viewer_page.content.decode()
     assert [c.number for c in viewer_page.context["certificates"]] == ["CC-A"]
@@ -81,16 +84,23 @@ def test_person_page_shows_only_the_records_the_user_may_see(
 def test_pages_showing_personal_data_are_logged(suffix, programme_user, manager_a, person_a):
     assert client_for(manager_a).get(f"/workforce/{person_a.pk}/{suffix}").status_code == 200
     assert not PersonAccessLog.objects.exists()  # colleagues of the person: not logged
-    assert client_for(programme_user).get(f"/workforce/{person_a.pk}/{suffix}").status_code == 200
+    client = client_for(programme_user)
+    first = client.get(f"/workforce/{person_a.pk}/{suffix}")
+    assert 'data-testid="access-purpose"' in first.content.decode()  # asked first
+    assert not PersonAccessLog.objects.exists()
+    give_access_purpose(client, person_a, "inspection")
+    assert client.get(f"/workforce/{person_a.pk}/{suffix}").status_code == 200
     log = PersonAccessLog.objects.get()
-    assert (log.person, log.user) == (person_a, programme_user)
-    assert log.purpose != ""
+    assert (log.person, log.user, log.purpose) == (person_a, programme_user, "inspection")
+    assert log.page != ""
 
 
 def test_employment_end_page_is_logged(programme_user, person_a):
     employment = person_a.employments.get()
     url = f"/workforce/{person_a.pk}/employment/{employment.pk}/end/"
-    assert client_for(programme_user).get(url).status_code == 200
+    client = client_for(programme_user)
+    give_access_purpose(client, person_a)
+    assert client.get(url).status_code == 200
     assert PersonAccessLog.objects.filter(person=person_a, user=programme_user).count() == 1
 
 

@@ -76,3 +76,48 @@ def test_statistics_count_only_what_the_user_may(city, manager_a):
     stats = workforce_statistics(user=manager_a)
     assert stats["total"] == 0
     assert stats["coverage"][1].covered == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_statistics_export_has_the_pages_tables_and_no_personal_data(fmt, city, programme_user):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    person = PersonFactory(full_name="Đặng Thị Riêng", cccd="079190009876", phone="0907777777")
+    response = client_for(programme_user).get(f"/workforce/statistics/export.{fmt}")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(io.BytesIO(content)).active
+        rows = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    assert rows[0] == ["Bảng", "Mục", "Số lượng", "Trên tổng số", "Tỉ lệ (%)", "Ghi chú"]
+    assert rows[1][2] == "6"  # everyone, as on the page
+    coverage = [r for r in rows if r[1] == "Cơ sở có nhân viên công tác xã hội"]
+    assert coverage[0][2:5] == ["1", "2", "50.0"]
+    sections = {r[0] for r in rows[1:]}
+    assert {"Theo khối", "Theo trình độ", "Theo phường, xã của tổ chức"} <= sections
+    text = "\n".join(",".join(r) for r in rows)
+    for secret in (person.full_name, person.cccd, person.phone):
+        assert secret not in text
+
+
+def test_wards_with_as_many_people_are_in_vietnamese_order(programme_user, wards):
+    from ctxh.geo.models import Ward
+
+    named = {}
+    for i, name in enumerate(("Phường Đa Kao", "Phường Bến Thành", "Phường Ăn Uống")):
+        ward = wards[1 + i]
+        Ward.objects.filter(pk=ward.pk).update(name=name)
+        ward.refresh_from_db()
+        ward.save()  # recompute sort_key
+        named[name] = ward
+        org = OrganizationFactory(code=f"ORG-{i}", kind="ward_office", ward=ward)
+        employ(PersonFactory(), org)
+    labels = [row.label for row in workforce_statistics(user=programme_user)["by_ward"]]
+    assert labels == ["Phường Ăn Uống", "Phường Bến Thành", "Phường Đa Kao"]

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from ctxh.core.models import AuditEvent
 from ctxh.testing import assert_view_permissions, client_for
 from ctxh.workforce.models import Employment, FieldInstructor, Person, PersonAccessLog
-from ctxh.workforce.tests.factories import PersonFactory, employ
+from ctxh.workforce.tests.factories import PersonFactory, employ, give_access_purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -145,9 +145,13 @@ def test_full_cccd_only_for_allowed_roles_and_views_are_logged(
     body = client_for(manager_a).get(url).content.decode()
     assert person_a.cccd in body
     assert not PersonAccessLog.objects.exists()  # own organisation: not logged
-    body = client_for(programme_user).get(url).content.decode()
+    programme = client_for(programme_user)
+    give_access_purpose(programme, person_a)
+    body = programme.get(url).content.decode()
     assert person_a.cccd in body
-    body = client_for(viewer).get(url).content.decode()
+    viewer_client = client_for(viewer)
+    give_access_purpose(viewer_client, person_a)
+    body = viewer_client.get(url).content.decode()
     assert person_a.cccd not in body and "079*******34" in body
     assert PersonAccessLog.objects.filter(person=person_a).count() == 2
     log = client_for(programme_user).get("/workforce/access-log/").content.decode()
@@ -159,7 +163,9 @@ def test_detail_shows_history_certificates_and_instructor(programme_user, person
     Employment.objects.filter(person=person_a).update(end_date=dt.date(2022, 12, 31))
     employ(person_a, facility_b, start=dt.date(2023, 1, 1), position="Trưởng nhóm")
     FieldInstructor.objects.create(person=person_a, trained_in_supervision=True, max_students=5)
-    body = client_for(programme_user).get(f"/workforce/{person_a.pk}/").content.decode()
+    client = client_for(programme_user)
+    give_access_purpose(client, person_a)
+    body = client.get(f"/workforce/{person_a.pk}/").content.decode()
     assert "31/12/2022" in body and "01/01/2023" in body and "Trưởng nhóm" in body
     assert 'data-testid="instructor-badge"' in body
 
@@ -176,7 +182,8 @@ def test_manager_registers_a_person_in_own_organisation(manager_a, facility_a, f
         "cccd": "079 201 000 555",
         "staff_type": "staff",
         "major": "social_work",
-        "consent": "on",
+        "consent_date": "15/08/2024",
+        "phone": "+84 90 123 4567",
         "job-organization": facility_a.pk,
         "job-start_date": "01/09/2024",
         "job-position": "Nhân viên",
@@ -186,7 +193,8 @@ def test_manager_registers_a_person_in_own_organisation(manager_a, facility_a, f
     response = client.post("/workforce/new/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     person = Person.objects.get()
-    assert person.cccd == "079201000555" and person.consent_at is not None
+    assert person.cccd == "079201000555" and person.consent_date == dt.date(2024, 8, 15)
+    assert person.phone == "0901234567"  # kept in the national form
     assert person.current_organization == facility_a
 
 
@@ -268,15 +276,20 @@ def test_viewer_cannot_probe_for_a_citizen_id(viewer, programme_user, person_a, 
 
 
 def test_access_log_of_one_person(programme_user, viewer, person_a, person_b):
-    client_for(viewer).get(f"/workforce/{person_a.pk}/")
-    client_for(viewer).get(f"/workforce/{person_b.pk}/")
+    viewer_client = client_for(viewer)
+    give_access_purpose(viewer_client, person_a, "other", "Xác minh hồ sơ khen thưởng")
+    give_access_purpose(viewer_client, person_b)
+    viewer_client.get(f"/workforce/{person_a.pk}/")
+    viewer_client.get(f"/workforce/{person_b.pk}/")
     client = client_for(programme_user)
+    give_access_purpose(client, person_b)
     detail = client.get(f"/workforce/{person_b.pk}/").content.decode()
     assert f"/workforce/access-log/?person={person_b.pk}" in detail, detail[detail.find("<main") :][
         :1500
     ]
     body = client.get("/workforce/access-log/", {"person": person_a.pk}).content.decode()
     assert "Nguyễn Thị Ánh" in body and "Trần Văn Bảo" not in body
+    assert "Khác — Xác minh hồ sơ khen thưởng" in body  # the purpose, in the log
     assert client.get("/workforce/access-log/", {"person": "x"}).status_code == 200
 
 
@@ -292,3 +305,37 @@ def test_pages_of_namesakes_neither_repeat_nor_skip(programme_user, facility_a, 
         body = client.get("/workforce/", {"page": page, "sort": sort}).content.decode()
         seen += re.findall(r'href="/workforce/(\d+)/"', body)
     assert len(seen) == 30 and len(set(seen)) == 30
+
+
+def test_person_form_refuses_a_short_phone_and_a_future_consent(manager_a, person_a):
+    client = client_for(manager_a)
+    data = {
+        "full_name": "Nguyễn Thị Ánh",
+        "gender": "female",
+        "date_of_birth": "17/05/1990",
+        "cccd": person_a.cccd,
+        "staff_type": "staff",
+    }
+    future = (dt.date.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    for bad in ({"phone": "0901"}, {"phone": "12345678901"}, {"consent_date": future}):
+        response = client.post(f"/workforce/{person_a.pk}/edit/", {**data, **bad})
+        assert response.status_code == 200
+        assert "invalid-feedback" in response.content.decode(), bad
+    person_a.refresh_from_db()
+    assert person_a.phone == "" and person_a.consent_at is None
+    body = client.get(f"/workforce/{person_a.pk}/").content.decode()
+    assert 'data-testid="consent-missing"' in body and "chưa ghi nhận" in body
+    response = client.post(
+        f"/workforce/{person_a.pk}/edit/",
+        {**data, "phone": "090 765 4321", "consent_date": "05/01/2026"},
+    )
+    assert response.status_code == 302
+    person_a.refresh_from_db()
+    assert person_a.phone == "0907654321" and person_a.consent_date == dt.date(2026, 1, 5)
+    body = client.get(f"/workforce/{person_a.pk}/").content.decode()
+    assert "05/01/2026" in body and 'data-testid="consent-missing"' not in body
+    # saved again without touching the date: the recorded moment is kept
+    moment = person_a.consent_at
+    client.post(f"/workforce/{person_a.pk}/edit/", {**data, "consent_date": "05/01/2026"})
+    person_a.refresh_from_db()
+    assert person_a.consent_at == moment
