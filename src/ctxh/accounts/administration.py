@@ -8,6 +8,7 @@ Every change goes through :mod:`.services`; who may see an account is
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -301,7 +302,10 @@ def profile(request):
             messages.success(request, _("Your profile was saved."))
             response = redirect("accounts:profile")
             response.set_cookie(
-                "django_language", user.language, max_age=365 * 24 * 3600, samesite="Lax"
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
             )
             return response
     return render(

@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ctxh.core.scoping import NOTHING, Scope, ScopedQuerySet
 from ctxh.core.collation import name_sort_key
+from ctxh.core.scoping import NOTHING, Scope, ScopedQuerySet
 from ctxh.core.searchtext import normalize
 from ctxh.core.validators import validate_vn_phone
 

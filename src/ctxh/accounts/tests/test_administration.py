@@ -376,3 +376,16 @@ def test_import_refuses_roles_the_importer_may_not_grant(school, facility_a, tmp
     assert "không được cấp vai trò" in messages
     assert "Hãy nhập số điện thoại Việt Nam" in messages
     assert "FAC-A" in messages
+
+
+def test_sign_in_answers_in_the_users_language(ward_office):
+    user = make_user(
+        "ward_officer", ward_office, username="english.user", password="Mot-mat-khau-2026"
+    )
+    User.objects.filter(pk=user.pk).update(language="en")
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "english.user", "password": "Mot-mat-khau-2026"}
+    )
+    assert response.cookies["django_language"].value == "en"
+    assert "Welcome" in client.get("/").content.decode()
