@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ctxh.core import panels
 from ctxh.core.scoping import may
 
-from .models import FacilityProfile, Organization
+from .models import FacilityProfile, Organization, ResidentCount
 from .selectors import facility_headcount_history
 from .services import can_submit
 
@@ -29,10 +29,18 @@ def facility_headcounts(request, org: Organization) -> dict | None:
     to record one (the history is None when the user may not read the figures)."""
     if not org.is_facility:
         return None
+    history = (
+        facility_headcount_history(user=request.user, facility=org)
+        if may(request.user, ResidentCount, "view", org)
+        else None
+    )
+    may_submit = can_submit(request.user, org)
+    if history is None and not may_submit:
+        return None  # figures are not for this user (a student browsing the network)
     return {
         "org": org,
-        "headcounts": facility_headcount_history(user=request.user, facility=org),
-        "can_submit_headcount": can_submit(request.user, org),
+        "headcounts": history,
+        "can_submit_headcount": may_submit,
     }
 
 
