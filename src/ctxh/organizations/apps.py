@@ -27,7 +27,11 @@ class OrganizationsConfig(AppConfig):
                 "organizations:facilities",
                 "organizations.Organization",
                 order=21,
-                also=("organizations:map", "organizations:headcount"),
+                also=(
+                    "organizations:map",
+                    "organizations:headcount",
+                    "organizations:headcount-reviews",
+                ),
             )
         )
         register(NavItem(_("Import"), "imports:index", "core.Job", action="import", order=90))

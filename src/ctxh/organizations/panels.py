@@ -21,6 +21,7 @@ from .selectors import (
     facility_reporting,
     headcount_review_queue,
     residents_totals,
+    social_work_share,
 )
 from .services import can_submit
 
@@ -99,6 +100,17 @@ def home_facility(request, user) -> dict | None:
     return {"reports": reports} if reports else None
 
 
+def home_network_browse(request, user) -> dict | None:
+    """For schools, students, trainers and field instructors: the facilities of the
+    network they may browse (public facts), with the way to the list and the map."""
+    if scope_for(user, Organization, "view").everything:
+        return None
+    if not scope_for(user, FacilityProfile, "view").everything:
+        return None
+    total, providing = social_work_share(user=user)
+    return {"facilities": total, "social_work": providing}
+
+
 def home_ward(request, user) -> dict | None:
     """A ward officer's card: the facilities located in their ward(s) and their residents."""
     scope = scope_for(user, Organization, "view")
@@ -175,6 +187,17 @@ def register_panels() -> None:
             title=_("Facilities in your ward"),
             template="organizations/_home_ward.html",
             context=home_ward,
+            order=10,
+            column="col-lg-6",
+        ),
+    )
+    panels.register(
+        "home",
+        panels.Panel(
+            key="network_browse",
+            title=_("The network of facilities"),
+            template="organizations/_home_network_browse.html",
+            context=home_network_browse,
             order=10,
             column="col-lg-6",
         ),

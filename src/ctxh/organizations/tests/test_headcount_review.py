@@ -299,6 +299,8 @@ def test_students_see_the_network_but_not_its_figures(history, student_a, client
 
     employ(PersonFactory(full_name="Lê Thị Bảo Ngọc"), history)
     client.force_login(student_a)
+    home = client.get("/").content.decode()
+    assert 'data-testid="network-browse"' in home and "2 cơ sở trợ giúp xã hội" in home
     page = client.get("/organizations/facilities/").content.decode()
     assert history.name in page and facility_b.name in page
     assert 'data-testid="residents-total"' not in page

@@ -53,7 +53,11 @@ def facility_list_view(request):
     a chosen date (today by default) over the facilities the user may see."""
     require(request.user, Organization, "view")
     filterset, as_of = filtered_facilities(request)
-    table = FacilityTable(filterset.qs)
+    # Residents' figures are not for everyone who browses the network (students, schools).
+    table = FacilityTable(
+        filterset.qs,
+        exclude=() if can(request.user, ResidentCount, "view") else ("latest_residents",),
+    )
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     totals = listed = None
     if can(request.user, ResidentCount, "view"):
