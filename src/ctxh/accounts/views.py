@@ -6,16 +6,13 @@ from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.utils.translation import gettext as _
 
 from ctxh.core import panels
 from ctxh.core.models import Job
 from ctxh.core.permissions import require
-from ctxh.organizations.models import Organization
 
 from . import roles, services
 from .forms import LoginForm
@@ -54,20 +51,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return HttpResponseRedirect(self.get_success_url())
 
 
-def _programme_figures(user) -> list[dict]:
-    orgs = Organization.objects.visible_to(user, "view").filter(active=True)
-    by_kind = dict(orgs.values_list("kind").annotate(n=Count("id")))
-    facilities = orgs.facilities()
-    capacity = facilities.aggregate(total=Sum("facility__capacity"))["total"] or 0
-    return [
-        {"label": _("Organisations"), "value": sum(by_kind.values())},
-        {"label": _("Social-assistance facilities"), "value": facilities.count()},
-        {"label": _("Ward/commune offices"), "value": by_kind.get("ward_office", 0)},
-        {"label": _("Partner schools"), "value": by_kind.get("school", 0)},
-        {"label": _("Facility capacity (people)"), "value": capacity},
-    ]
-
-
 @login_required
 def home(request):
     """The home page for the user's roles: their organisations, menu and to-dos."""
@@ -79,9 +62,6 @@ def home(request):
         "panels": panels.render("home", request, request.user),
         "memberships": memberships,
         "is_programme_office": Role.PROGRAMME_OFFICE in roles or request.user.is_superuser,
-        "figures": _programme_figures(request.user)
-        if Role.PROGRAMME_OFFICE in roles or Role.VIEWER in roles or request.user.is_superuser
-        else [],
         "recent_jobs": recent_jobs,
         "todos": [],  # each domain app adds its to-dos here as it lands
     }

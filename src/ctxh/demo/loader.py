@@ -186,5 +186,14 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, stdout=None) -> DemoReport:
         for stale in user.memberships.filter(active=True).exclude(pk=granted.pk):
             account_services.membership_revoke(by=SYSTEM, membership=stale)
         report.accounts.append((account, org))
+    # Two flagged corrections awaiting the programme office's review (the facilities'
+    # managers submit them), so the review list and the home to-dos are not empty.
+    users = {account.username: account for account, _org in report.accounts}
+    network.load_flagged_headcounts(
+        managers={
+            users[name].org_code: User.objects.get(username=name)
+            for name in ("facility1", "facility2")
+        }
+    )
     report.people_created = workforce_data.load_workforce()  # ~6,500, one audit event
     return report

@@ -3,6 +3,11 @@ social-assistance facilities care for, spread over the facilities by capacity an
 each facility's target groups, for the latest period and two earlier ones (so the
 history shows). Deterministic; written through :func:`headcount_load`, which skips
 figures already in force, so a second run writes nothing and audits nothing.
+
+Two facilities then correct their latest figures in a way the checks flag (one group
+doubled, a total above the capacity), confirmed with a reason: they wait for the programme
+office's review, so its review list and home to-do are not empty, while the accepted city
+total stays the articles' 20,699 (the flagged figures count apart, as provisional).
 """
 
 from __future__ import annotations
@@ -11,8 +16,13 @@ import datetime as dt
 import random
 
 from ctxh.core.scoping import SYSTEM
-from ctxh.organizations.models import Organization
-from ctxh.organizations.services import HeadcountRow, headcount_load
+from ctxh.organizations.models import Organization, ResidentCount
+from ctxh.organizations.services import (
+    HeadcountRow,
+    headcount_load,
+    headcount_submit,
+    previous_period,
+)
 
 #: (as of, people in the 92 facilities); the last one is the articles' figure.
 PERIODS: tuple[tuple[dt.date, int], ...] = (
@@ -86,3 +96,41 @@ def headcount_rows() -> list[HeadcountRow]:
 def load_headcounts() -> int:
     """Write the demo headcounts that are not yet in force; returns the rows added."""
     return headcount_load(by=SYSTEM, rows=headcount_rows(), note=NOTE)
+
+
+def load_flagged_headcounts(*, managers: dict[str, object]) -> int:
+    """The demo's figures awaiting review, submitted by the facilities' own managers
+    (``{facility code: user}``) as corrections of the latest period; returns the rows
+    added (none on a second run: the same figures are already the latest)."""
+    period_end = PERIODS[-1][0]
+    added = 0
+    for code, user in sorted(managers.items()):
+        facility = Organization.objects.select_related("facility").get(code=code)
+        latest = dict(  # the accepted figures: the same on every run
+            ResidentCount.objects.in_force()
+            .filter(facility=facility, period_end=period_end)
+            .values_list("target_group__code", "count")
+        )
+        if not latest:
+            continue
+        group = sorted(latest)[0]
+        if code == "CS-001":  # one group doubled against the previous period
+            _date, before = previous_period(facility, period_end)
+            group_id = facility.facility.target_groups.get(code=group).pk
+            counts = {group: 2 * before.get(group_id, latest[group]) + 7}
+            reason = "Tiếp nhận 1 nhóm trẻ từ mái ấm tạm ngừng hoạt động (QĐ chuyển giao)"
+        else:  # the total above the capacity
+            extra = facility.facility.capacity + 12 - sum(latest.values())
+            counts = {group: latest[group] + max(extra, 12)}
+            reason = "Tiếp nhận khẩn cấp người lang thang trong đợt mưa bão, chờ chuyển tuyến"
+        result = headcount_submit(
+            by=user,
+            facility=facility,
+            period_end=period_end,
+            counts=counts,
+            note=NOTE,
+            confirmed=True,
+            reason=reason,
+        )
+        added += len(result.created)
+    return added

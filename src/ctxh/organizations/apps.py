@@ -27,7 +27,11 @@ class OrganizationsConfig(AppConfig):
                 "organizations:facilities",
                 "organizations.Organization",
                 order=21,
-                also=("organizations:map", "organizations:headcount"),
+                also=(
+                    "organizations:map",
+                    "organizations:headcount",
+                    "organizations:headcount-reviews",
+                ),
             )
         )
         register(NavItem(_("Import"), "imports:index", "core.Job", action="import", order=90))
@@ -36,6 +40,8 @@ class OrganizationsConfig(AppConfig):
 
 def _register_permissions() -> None:
     """This app's rows of the one permission table (``ctxh.core.roles``)."""
+    from django.utils.translation import gettext_lazy as _
+
     from ctxh.core.roles import ALL, ORG, WARD, Role, register
 
     po, wo, fm, fi, vw = (
@@ -52,9 +58,24 @@ def _register_permissions() -> None:
         # services.RESTRICTED_FIELDS).
         {"view": see, "add": {po: ALL}, "change": {po: ALL, fm: ORG, wo: ORG}},
     )
-    register("organizations.facilityprofile", {"view": see, "change": {po: ALL, fm: ORG}})
-    # Residents' headcounts: aggregate figures a facility reports; the office sees all.
+    # A facility's public facts (kind, ownership, ward, address, target groups, services,
+    # capacity) are the network every school, student, trainer and field instructor may
+    # browse across the city; its headcounts and staff stay with the rows below.
+    network = dict.fromkeys(
+        (Role.SCHOOL_COORDINATOR, Role.STUDENT, Role.TRAINER, Role.FIELD_INSTRUCTOR), ALL
+    )
+    register(
+        "organizations.facilityprofile",
+        {"view": see | network, "change": {po: ALL, fm: ORG}},
+    )
+    # Residents' headcounts: aggregate figures a facility reports; the office sees all and
+    # reviews the flagged ones.
     register(
         "organizations.residentcount",
-        {"view": {po: ALL, wo: WARD, fm: ORG, fi: ORG, vw: ALL}, "add": {po: ALL, fm: ORG}},
+        {
+            "view": {po: ALL, wo: WARD, fm: ORG, fi: ORG, vw: ALL},
+            "add": {po: ALL, fm: ORG},
+            "review": {po: ALL},
+        },
+        labels={"review": _("review flagged figures")},
     )

@@ -30,6 +30,12 @@ def test_demo_mirrors_the_articles_and_is_idempotent():
 
     programme = User.objects.get(username="programme")
     assert city_residents_total(timezone.localdate(), programme) == 20_699
+    # Two flagged corrections await review: provisional, apart from the accepted total.
+    from ctxh.organizations.selectors import provisional_residents
+
+    assert ResidentCount.objects.awaiting_review().count() == 2
+    provisional = provisional_residents(user=programme, as_of=timezone.localdate())
+    assert (provisional.entries, provisional.facilities) == (2, 2) and provisional.people > 0
     assert ResidentCount.objects.values("period_end").distinct().count() == 3
     assert ResidentCount.objects.values("facility").distinct().count() == 92
     headcounts = ResidentCount.objects.count()

@@ -31,6 +31,21 @@ class HeadcountForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
+    # Shown once a check fired (above capacity, ±50 %): the figures are recorded only when
+    # confirmed with a reason, and the programme office reviews them.
+    confirm = forms.BooleanField(
+        label=_("I confirm these figures are right"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        help_text=_("Why the figures differ (e.g. a new wing opened, residents transferred)."),
+    )
+
     def __init__(self, *args, facility: Organization, initial_counts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.facility = facility
@@ -68,6 +83,18 @@ class HeadcountForm(forms.Form):
             raise forms.ValidationError(_("The date cannot be in the future."))
         return value
 
+    def clean(self):
+        data = super().clean()
+        if data.get("confirm") and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason",
+                _(
+                    "Say why these figures are right (e.g. a new wing opened, residents "
+                    "transferred): the programme office reviews them."
+                ),
+            )
+        return data
+
     def counts(self) -> dict[TargetGroup, int]:
         """The numbers entered, by target group (blank optional groups left out)."""
         return {
@@ -75,3 +102,18 @@ class HeadcountForm(forms.Form):
             for group, name, _served in self.group_fields
             if self.cleaned_data.get(name) is not None
         }
+
+
+class HeadcountReviewForm(forms.Form):
+    """The programme office's decision on one flagged figure."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("return", _("Return"))],
+        error_messages={"required": _("Choose to accept or return the figure.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )

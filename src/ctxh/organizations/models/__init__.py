@@ -20,7 +20,6 @@ from .organization import (
     ServiceType,
     TargetGroup,
     code_validator,
-    phone_validator,
 )
 
 __all__ = [
@@ -38,5 +37,4 @@ __all__ = [
     "ServiceType",
     "TargetGroup",
     "code_validator",
-    "phone_validator",
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ctxh.core.collation import sort_key
 from ctxh.core.scoping import ScopedQuerySet
 from ctxh.core.searchtext import search_text
+from ctxh.core.validators import validate_vn_phone
 
 
 class Sector(models.TextChoices):
@@ -105,11 +106,8 @@ code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9._-]*$",
     _("Use capital letters, digits, dot, dash or underscore (e.g. CSBTXH-01)."),
 )
-phone_validator = RegexValidator(
-    r"^[0-9 +().-]{8,20}$", _("Enter a phone number of 8 to 20 digits.")
-)
-
-
+#: The loose pattern workforce's ``Person.phone`` still imports (I9-B moves it to
+#: :func:`ctxh.core.validators.validate_vn_phone`, as ``Organization.phone`` uses now).
 class Organization(models.Model):
     """An organisation that takes part in the programme and owns its part of the data.
 
@@ -147,7 +145,7 @@ class Organization(models.Model):
         help_text=_("Only for older records: the district named before 1 July 2025."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_vn_phone])
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     head_name = models.CharField(_("head of organisation"), max_length=150, blank=True)

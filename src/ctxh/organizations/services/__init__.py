@@ -5,11 +5,15 @@ Callers import from here: ``from ctxh.organizations.services import organization
 """
 
 from .headcount import (
+    HeadcountNeedsConfirmation,
     HeadcountResult,
     HeadcountRow,
     can_submit,
+    headcount_accept,
     headcount_load,
+    headcount_return,
     headcount_submit,
+    previous_period,
 )
 from .organizations import (
     FACILITY_FIELDS,
@@ -23,11 +27,15 @@ __all__ = [
     "FACILITY_FIELDS",
     "ORGANIZATION_FIELDS",
     "RESTRICTED_FIELDS",
+    "HeadcountNeedsConfirmation",
     "HeadcountResult",
     "HeadcountRow",
     "can_submit",
+    "headcount_accept",
     "headcount_load",
+    "headcount_return",
     "headcount_submit",
+    "previous_period",
     "organization_create",
     "organization_update",
 ]

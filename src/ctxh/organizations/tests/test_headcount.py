@@ -112,7 +112,9 @@ def test_not_a_facility_is_refused(programme_user, agency):
         headcount_submit(by=programme_user, facility=agency, period_end=JUNE, counts={"elderly": 1})
 
 
-def test_unserved_group_and_over_capacity_warn_but_record(served, facility_a, programme_user):
+def test_unserved_group_warns_and_over_capacity_waits_for_review(
+    served, facility_a, programme_user
+):
     facility_a.facility.capacity = 20
     facility_a.facility.save()
     result = headcount_submit(
@@ -120,9 +122,12 @@ def test_unserved_group_and_over_capacity_warn_but_record(served, facility_a, pr
         facility=facility_a,
         period_end=JUNE,
         counts={"children": 15, "hiv": 9},
+        confirmed=True,
+        reason="Tiếp nhận khẩn cấp sau bão",
     )
     assert len(result.created) == 2
-    assert len(result.warnings) == 2  # "hiv" not served; 24 > capacity 20
+    assert len(result.warnings) == 1  # "hiv" not served
+    assert len(result.flagged) == 2  # 24 > capacity 20: every changed figure is reviewed
 
 
 def test_a_correction_never_overwrites(served, facility_a, programme_user, manager_a, groups):

@@ -13,6 +13,26 @@ def _facility_a(w):
     return {"pk": w.facility_a.pk}
 
 
+def _flagged_a(w):
+    """A figure of facility A awaiting the programme office's review."""
+    import datetime as dt
+
+    from ctxh.organizations.models import ResidentCount, TargetGroup
+
+    entry = ResidentCount.objects.create(
+        facility=w.facility_a,
+        period_end=dt.date(2025, 6, 30),
+        target_group=TargetGroup.objects.get(code="children"),
+        count=300,
+        status=ResidentCount.Review.PENDING,
+        checks="over_capacity",
+        capacity=100,
+        facility_total=300,
+        confirmation_reason="Tiếp nhận khẩn cấp",
+    )
+    return {"pk": entry.pk}
+
+
 CASES = register(
     ViewCase(
         "organizations:list",
@@ -54,7 +74,16 @@ CASES = register(
     ViewCase(
         "organizations:detail",
         kwargs=_facility_a,
-        allowed=("manager_a", "programme", "viewer", "ward_officer_a"),
+        # A student browses the network: a facility's public facts, not its figures.
+        allowed=("manager_a", "programme", "viewer", "ward_officer_a", "student"),
+        other_org=("manager_b",),
+        forbidden_role=("nobody",),
+    ),
+    ViewCase(
+        "organizations:detail",
+        label="not a facility",
+        kwargs=lambda w: {"pk": w.ward_office_a.pk},
+        allowed=("programme", "ward_officer_a"),
         other_org=("manager_b", "student"),
         forbidden_role=("nobody",),
     ),
@@ -84,18 +113,42 @@ CASES = register(
     ),
     ViewCase(
         "organizations:facilities",
-        allowed=("programme", "manager_a", "viewer"),
+        allowed=("programme", "manager_a", "viewer", "student"),
+        forbidden_role=("nobody",),
+    ),
+    ViewCase(
+        "organizations:facilities-export-xlsx",
+        allowed=("programme", "manager_a", "student"),
+        forbidden_role=("nobody",),
+    ),
+    ViewCase(
+        "organizations:facilities-export-csv",
+        allowed=("programme", "manager_a", "student"),
         forbidden_role=("nobody",),
     ),
     ViewCase(
         "organizations:map",
-        allowed=("programme", "manager_a"),
+        allowed=("programme", "manager_a", "student"),
         forbidden_role=("nobody",),
     ),
     ViewCase(
         "organizations:map-data",
-        allowed=("programme", "manager_a"),
+        allowed=("programme", "manager_a", "student"),
         forbidden_role=("nobody",),
+    ),
+    ViewCase(
+        "organizations:headcount-reviews",
+        allowed=("programme",),
+        forbidden_role=("manager_a", "viewer", "student", "ward_officer_a", "nobody"),
+    ),
+    ViewCase(
+        "organizations:headcount-review",
+        kwargs=_flagged_a,
+        methods=("post",),
+        data=lambda w: {"decision": "accept", "comment": ""},
+        allowed=("programme",),
+        forbidden_role=("manager_a", "viewer", "student", "ward_officer_a", "nobody"),
+        writes=True,
     ),
     ViewCase(
         "organizations:headcount",

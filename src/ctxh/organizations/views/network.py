@@ -24,16 +24,18 @@ from ..selectors import (
     latest_counts,
     map_markers,
     residents_totals,
+    returned_headcounts,
     social_work_share,
 )
-from ..services import can_submit, headcount_submit
+from ..services import HeadcountNeedsConfirmation, can_submit, headcount_submit
 from ..tables import FacilityTable
 
 #: The list beside the map stays readable; filters narrow it further.
 MAP_LIST_LIMIT = 500
 
 
-def _filtered_facilities(request):
+def filtered_facilities(request):
+    """The facilities page's FilterSet over the user's facilities, and its date."""
     filterset = FacilityFilter(
         request.GET or None,
         queryset=Organization.objects.none(),
@@ -50,8 +52,12 @@ def facility_list_view(request):
     """Facilities only, with filters, sorting, pagination, and the residents' total as of
     a chosen date (today by default) over the facilities the user may see."""
     require(request.user, Organization, "view")
-    filterset, as_of = _filtered_facilities(request)
-    table = FacilityTable(filterset.qs)
+    filterset, as_of = filtered_facilities(request)
+    # Residents' figures are not for everyone who browses the network (students, schools).
+    table = FacilityTable(
+        filterset.qs,
+        exclude=() if can(request.user, ResidentCount, "view") else ("latest_residents",),
+    )
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     totals = listed = None
     if can(request.user, ResidentCount, "view"):
@@ -73,6 +79,7 @@ def facility_list_view(request):
             "totals": totals,
             "listed_residents": listed,
             "as_of": as_of,
+            "perms_review": can(request.user, ResidentCount, "review"),
         },
     )
 
@@ -90,7 +97,7 @@ def facility_map(request):
     """The facilities on a map (Leaflet, tiles from ``CTXH_MAP_TILE_URL``) and, beside it,
     the same facilities as a list, so the page serves even when no tile can be loaded."""
     require(request.user, Organization, "view")
-    filterset, as_of = _filtered_facilities(request)
+    filterset, as_of = filtered_facilities(request)
     qs = filterset.qs  # in name order, or a search's best matches first
     facilities = list(qs[:MAP_LIST_LIMIT])
     total = len(facilities) if len(facilities) < MAP_LIST_LIMIT else qs.count()
@@ -121,7 +128,7 @@ def facility_map(request):
 def facility_map_data(request):
     """Markers of the facilities the user may see (same filters as the map page)."""
     require(request.user, Organization, "view")
-    filterset, _as_of = _filtered_facilities(request)
+    filterset, _as_of = filtered_facilities(request)
     return JsonResponse(map_markers(filterset.qs))
 
 
@@ -135,6 +142,7 @@ def headcount_submit_view(request, pk: int):
         # Not a facility, or visible but not theirs to report: like one that does not exist.
         raise Http404
     latest_period, initial_counts = latest_counts(user=request.user, facility=org)
+    findings = None
     form = HeadcountForm(
         request.POST if request.method == "POST" else None,
         facility=org,
@@ -149,7 +157,11 @@ def headcount_submit_view(request, pk: int):
                 period_end=form.cleaned_data["period_end"],
                 counts=form.counts(),
                 note=form.cleaned_data["note"],
+                confirmed=form.cleaned_data["confirm"],
+                reason=form.cleaned_data["reason"],
             )
+        except HeadcountNeedsConfirmation as exc:
+            findings = exc.findings  # shown with the confirmation box; nothing written
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
@@ -162,6 +174,15 @@ def headcount_submit_view(request, pk: int):
                         "n": len(result.created),
                     },
                 )
+            if result.flagged:
+                messages.warning(
+                    request,
+                    _(
+                        "%(n)s figures await the programme office's review; until then they "
+                        "count as provisional."
+                    )
+                    % {"n": len(result.flagged)},
+                )
             else:
                 messages.info(request, _("Nothing changed: these figures were already recorded."))
             for warning in result.warnings:
@@ -170,7 +191,16 @@ def headcount_submit_view(request, pk: int):
     return render(
         request,
         "organizations/headcount_form.html",
-        {"org": org, "form": form, "latest_period": latest_period},
+        {
+            "org": org,
+            "form": form,
+            "latest_period": latest_period,
+            "findings": findings,
+            # Ask for the confirmation again when it was given but the reason was missing.
+            "confirming": findings is not None
+            or bool(form.is_bound and (form["confirm"].value() or form["reason"].errors)),
+            "returned": returned_headcounts(user=request.user, facility=org),
+        },
     )
 
 

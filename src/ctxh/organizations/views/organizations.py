@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -25,7 +25,7 @@ from ..filters import OrganizationFilter
 from ..forms import FacilityProfileForm, OrganizationForm
 from ..jobs import EXPORT_KIND
 from ..models import FACILITY_KINDS, Organization
-from ..selectors import organization_list
+from ..selectors import network_facilities, organization_list
 from ..tables import OrganizationTable
 
 
@@ -63,12 +63,22 @@ def organization_export(request):
 
 @login_required
 def organization_detail(request, pk: int):
-    org = get_visible_or_404(request.user, Organization, "view", pk=pk)
+    """An organisation within the user's scope; or, for a facility of the network the user
+    may browse (schools, students, trainers, field instructors), its public facts only."""
+    require(request.user, Organization, "view")
+    org = Organization.objects.visible_to(request.user, "view").filter(pk=pk).first()
+    public_only = org is None
+    if public_only:
+        org = get_object_or_404(network_facilities(request.user), pk=pk)
     can_change = (
         can(request.user, Organization, "change")
         and Organization.objects.visible_to(request.user, "change").filter(pk=pk).exists()
     )
-    children = org.children.visible_to(request.user, "view").order_by("sort_key", "id")[:50]
+    children = (
+        []
+        if public_only
+        else org.children.visible_to(request.user, "view").order_by("sort_key", "id")[:50]
+    )
     return render(
         request,
         "organizations/detail.html",
@@ -76,6 +86,7 @@ def organization_detail(request, pk: int):
             "org": org,
             "children": children,
             "can_change": can_change,
+            "public_only": public_only,
             "panels": panels.render("organization_detail", request, org),
         },
     )

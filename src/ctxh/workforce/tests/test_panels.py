@@ -13,8 +13,9 @@ def test_facility_page_lists_its_staff_for_those_who_may_see_people(
         page = client_for(user).get(url).content.decode()
         assert 'data-testid="panel-staff"' in page
         assert person_a.full_name in page
-    # the student's school is not the facility: 404; but its own school page has no staff panel
-    assert client_for(student_a).get(url).status_code == 404
+    # a student sees the facility's public facts (the network), never its staff
+    page = client_for(student_a).get(url).content.decode()
+    assert 'data-testid="panel-staff"' not in page and person_a.full_name not in page
     school = student_a.memberships.get().organization
     page = client_for(student_a).get(f"/organizations/{school.pk}/").content.decode()
     assert 'data-testid="panel-staff"' not in page
