@@ -63,7 +63,7 @@ def home(request):
         "memberships": memberships,
         "is_programme_office": Role.PROGRAMME_OFFICE in roles or request.user.is_superuser,
         "recent_jobs": recent_jobs,
-        "todos": [],  # each domain app adds its to-dos here as it lands
+        "todos": panels.todos(request, request.user),  # each app adds its own
     }
     return render(request, "accounts/home.html", context)
 

@@ -81,3 +81,23 @@ def render(slot: str, request, obj) -> list[RenderedPanel]:
             RenderedPanel(key=panel.key, title=str(panel.title), html=html, column=panel.column)
         )
     return result
+
+
+# --- To-dos of the home page ----------------------------------------------------------
+# Each app says what waits for the signed-in user (a review, a correction, a report due):
+# a function (request, user) -> list of {"label": …, "url": …}, registered in its ready().
+
+_todo_providers: dict[str, Callable[[Any, Any], list[dict]]] = {}
+
+
+def register_todos(key: str, provider: Callable[[Any, Any], list[dict]]) -> None:
+    """Add (or replace) the to-dos an app contributes to the home page."""
+    _todo_providers[key] = provider
+
+
+def todos(request, user) -> list[dict]:
+    """Everything waiting for ``user``, in the order the apps registered."""
+    result: list[dict] = []
+    for provider in _todo_providers.values():
+        result.extend(provider(request, user) or [])
+    return result

@@ -7,8 +7,10 @@ office, a facility's reporting for its manager, a ward's facilities for its offi
 from __future__ import annotations
 
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ctxh.core import panels
 from ctxh.core.permissions import can
@@ -136,8 +138,54 @@ def home_ward(request, user) -> dict | None:
     return {"wards": wards, "totals": totals}
 
 
+def home_todos(request, user) -> list[dict]:
+    """What waits for the user in the network: headcounts to review (programme office);
+    headcounts returned to correct, or a quarter not reported yet (facility manager)."""
+    items = []
+    if can(user, ResidentCount, "review"):
+        waiting = headcount_review_queue(user=user).count()
+        if waiting:
+            items.append(
+                {
+                    "label": ngettext(
+                        "%(count)s headcount figure awaits your review",
+                        "%(count)s headcount figures await your review",
+                        waiting,
+                    )
+                    % {"count": waiting},
+                    "url": reverse("organizations:headcount-reviews"),
+                }
+            )
+    scope = scope_for(user, ResidentCount, "add")
+    if not scope.everything and scope.organization_ids:
+        for facility in Organization.objects.facilities().filter(pk__in=scope.organization_ids):
+            report = facility_reporting(user=user, facility=facility)
+            url = reverse("organizations:headcount", args=[facility.pk])
+            if report.returned:
+                items.append(
+                    {
+                        "label": _("Correct the returned headcount of %(facility)s")
+                        % {"facility": facility.name},
+                        "url": url,
+                    }
+                )
+            if report.overdue_period:
+                items.append(
+                    {
+                        "label": _("Report the headcount of %(facility)s as of %(date)s")
+                        % {
+                            "facility": facility.name,
+                            "date": report.overdue_period.strftime("%d/%m/%Y"),
+                        },
+                        "url": url,
+                    }
+                )
+    return items
+
+
 def register_panels() -> None:
     """Called from the app's ``ready()``: the facility's sections come before the staff."""
+    panels.register_todos("organizations", home_todos)
     panels.register(
         "organization_detail",
         panels.Panel(
