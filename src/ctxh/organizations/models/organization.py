@@ -106,6 +106,8 @@ code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9._-]*$",
     _("Use capital letters, digits, dot, dash or underscore (e.g. CSBTXH-01)."),
 )
+
+
 #: The loose pattern workforce's ``Person.phone`` still imports (I9-B moves it to
 #: :func:`ctxh.core.validators.validate_vn_phone`, as ``Organization.phone`` uses now).
 class Organization(models.Model):

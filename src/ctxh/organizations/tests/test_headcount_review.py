@@ -264,7 +264,9 @@ def test_home_cards_by_role(history, manager_a, programme_user, client, ward_a):
     assert 'data-testid="home-panel-network"' in home
     assert 'data-provisional="1600"' in home
     todos = home.split('data-testid="todos"')[1].split("</ul>")[0]
-    assert 'href="/organizations/headcounts/reviews/">1 số liệu đối tượng chờ anh/chị duyệt' in todos
+    assert (
+        'href="/organizations/headcounts/reviews/">1 số liệu đối tượng chờ anh/chị duyệt' in todos
+    )
     client.force_login(manager_a)
     home = client.get("/").content.decode()
     assert 'data-testid="home-panel-facility_reporting"' in home
