@@ -108,8 +108,6 @@ code_validator = RegexValidator(
 )
 
 
-#: The loose pattern workforce's ``Person.phone`` still imports (I9-B moves it to
-#: :func:`ctxh.core.validators.validate_vn_phone`, as ``Organization.phone`` uses now).
 class Organization(models.Model):
     """An organisation that takes part in the programme and owns its part of the data.
 
