@@ -51,8 +51,8 @@ def account_list(request):
     """Every account the user may see, with search, filters, sorting and export."""
     require(request.user, Membership, "view")
     account_filter = _filtered(request)
-    table = AccountTable(account_filter.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    table = AccountTable(account_filter.qs, locked=selectors.locked_set())
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
         request,
         "accounts/members.html",
@@ -80,6 +80,7 @@ EXPORT_HEADERS = [
 
 def _export_rows(queryset):
     yes, no = _("Yes"), _("No")
+    locked = selectors.locked_set()
     for user in queryset.iterator(chunk_size=2000):
         roles = "; ".join(
             f"{m.get_role_display()} – {m.organization.code}"
@@ -93,7 +94,7 @@ def _export_rows(queryset):
             user.phone,
             roles,
             yes if user.is_active else no,
-            yes if user.locked else no,
+            yes if user.username in locked else no,
             timezone.localtime(user.last_login).replace(tzinfo=None) if user.last_login else "",
         ]
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from ctxh.core.searchtext import normalize
+from ctxh.core.searchtext import normalize, search_q
 from ctxh.organizations.models import Kind, Organization
 
 from .models import Membership, User
@@ -24,11 +23,10 @@ class AccountFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         label=_("Role"), choices=Role.choices, method="filter_role", empty_label=_("All")
     )
-    organization = django_filters.ModelChoiceFilter(
-        label=_("Organisation"),
-        queryset=Organization.objects.none(),
-        method="filter_organization",
-        empty_label=_("All"),
+    # Typed, not a drop-down: a city has hundreds of organisations (code or name, accents
+    # ignored); a select of all of them made the page slow and the list unusable.
+    organization = django_filters.CharFilter(
+        label=_("Organisation (code or name)"), method="filter_organization"
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind of organisation"),
@@ -52,16 +50,7 @@ class AccountFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["organization"].queryset = (
-            Organization.objects.visible_to(user, "view")
-            .filter(memberships__isnull=False)
-            .distinct()
-            .only("id", "name")
-            .order_by("name")
-        )
-        self.form.fields["organization"].widget = forms.Select(
-            choices=self.form.fields["organization"].widget.choices
-        )
+        self.user = user
 
     def _with_membership(self, queryset, **lookup):
         return queryset.filter(Exists(Membership.objects.filter(user_id=OuterRef("pk"), **lookup)))
@@ -75,7 +64,11 @@ class AccountFilter(django_filters.FilterSet):
         return self._with_membership(queryset, role=value, active=True)
 
     def filter_organization(self, queryset, name, value):
-        return self._with_membership(queryset, organization=value)
+        value = value.strip()
+        orgs = Organization.objects.visible_to(self.user, "view").filter(
+            Q(code__iexact=value) | search_q(value)
+        )
+        return self._with_membership(queryset, organization__in=orgs)
 
     def filter_kind(self, queryset, name, value):
         return self._with_membership(queryset, organization__kind=value)

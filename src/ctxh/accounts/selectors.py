@@ -13,7 +13,9 @@ from .services import locked_usernames
 def account_list(*, user) -> QuerySet[User]:
     """The accounts ``user`` may see: everyone for the programme office and the viewer,
     otherwise the accounts holding a role in an organisation of the user's scope. Each
-    row carries its memberships (prefetched) and ``locked`` (failed sign-ins)."""
+    row carries its memberships (prefetched). Whether an account is locked is asked of
+    :func:`locked_set` once per page: the few locked names, never a subquery per row
+    (counting 20.000 accounts with one took 60 ms)."""
     scope = scope_for(user, Membership, "view")
     qs = User.objects.all()
     if not scope.everything:
@@ -22,13 +24,20 @@ def account_list(*, user) -> QuerySet[User]:
     memberships = Membership.objects.select_related("organization").order_by(
         "-active", "organization__name", "role"
     )
-    return (
-        qs.annotate(locked=Exists(locked_usernames().filter(username=OuterRef("username"))))
-        .prefetch_related(Prefetch("memberships", queryset=memberships))
-        .order_by("sort_key", "id")
+    return qs.prefetch_related(Prefetch("memberships", queryset=memberships)).order_by(
+        "sort_key", "id"
     )
 
 
 def account_for(*, user, pk: int) -> User | None:
-    """One account if ``user`` may see it (None otherwise: the page answers 404)."""
-    return account_list(user=user).filter(pk=pk).first()
+    """One account if ``user`` may see it (None otherwise: the page answers 404), with
+    ``locked`` set."""
+    account = account_list(user=user).filter(pk=pk).first()
+    if account is not None:
+        account.locked = account.username in locked_set()
+    return account
+
+
+def locked_set() -> frozenset[str]:
+    """The usernames locked out by failed sign-ins right now (a handful at most)."""
+    return frozenset(locked_usernames().values_list("username", flat=True))

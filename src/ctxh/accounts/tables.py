@@ -28,7 +28,7 @@ class AccountTable(tables.Table):
     email = tables.Column(verbose_name=_("E-mail"))
     roles = tables.Column(verbose_name=_("Roles"), accessor="pk", orderable=False)
     is_active = tables.BooleanColumn(verbose_name=_("Active"))
-    locked = tables.BooleanColumn(verbose_name=_("Locked"), orderable=False)
+    locked = tables.BooleanColumn(verbose_name=_("Locked"), orderable=False, accessor="pk")
     last_login = tables.DateTimeColumn(
         verbose_name=_("Last sign-in"), format="d/m/Y H:i", default=_("never")
     )
@@ -38,6 +38,15 @@ class AccountTable(tables.Table):
         fields = ("username", "full_name", "email", "roles", "is_active", "locked", "last_login")
         empty_text = _("No account matches these filters.")
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "accounts"}
+
+    def __init__(self, *args, locked: frozenset[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locked = locked
+
+    def render_locked(self, record, bound_column):
+        return bound_column.column.render(
+            value=record.username in self.locked, record=record, bound_column=bound_column
+        )
 
     def render_username(self, record):
         return format_html(

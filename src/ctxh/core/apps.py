@@ -18,7 +18,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from . import tablespeed
         from .roles import ALL, ORG, SELF, Role, register
+
+        tablespeed.install()
 
         po, wo, fm, vw = (
             Role.PROGRAMME_OFFICE,

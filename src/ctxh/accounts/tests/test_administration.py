@@ -389,3 +389,15 @@ def test_sign_in_answers_in_the_users_language(ward_office):
     )
     assert response.cookies["django_language"].value == "en"
     assert "Welcome" in client.get("/").content.decode()
+
+
+def test_organisation_filter_takes_a_code_or_a_name(programme_user, ward_office, facility_a):
+    make_user("ward_officer", ward_office, username="o.phuong")
+    make_user("facility_manager", facility_a, username="o.coso")
+    client = client_for(programme_user)
+    by_code = client.get(reverse("accounts:members"), {"organization": "ubnd-a"}).content.decode()
+    assert "o.phuong" in by_code and "o.coso" not in by_code
+    by_name = client.get(
+        reverse("accounts:members"), {"organization": "nguyen trai"}
+    ).content.decode()
+    assert "o.coso" in by_name and "o.phuong" not in by_name
