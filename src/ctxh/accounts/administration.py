@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from ctxh.core.exporting import csv_response, xlsx_response
+from ctxh.core.forms import apply_errors
 from ctxh.core.permissions import can, require
 
 from . import selectors, services
@@ -29,14 +30,6 @@ from .filters import AccountFilter
 from .forms import AccountCreateForm, AccountForm, DeactivateForm, GrantForm, ProfileForm
 from .models import Membership, User
 from .tables import AccountTable
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _filtered(request):
@@ -135,7 +128,7 @@ def account_create(request):
                 grants=[(data["organization"], data["role"])],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -189,7 +182,7 @@ def account_edit(request, pk: int):
         try:
             services.account_update(by=request.user, user=account, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The account was saved."))
             return redirect("accounts:account", account.pk)
@@ -297,7 +290,7 @@ def profile(request):
         try:
             services.profile_update(by=user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             translation.activate(user.language)
             messages.success(request, _("Your profile was saved."))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -29,9 +28,9 @@ from ctxh.core.importing import (
     email,
     register,
     text,
+    vn_phone,
 )
 from ctxh.core.scoping import scope_for
-from ctxh.core.validators import normalize_phone, validate_vn_phone
 from ctxh.organizations.models import Organization
 
 from . import services
@@ -65,24 +64,6 @@ def _username():
     return parse
 
 
-def _phone():
-    parse_text = text(20)
-
-    def parse(raw, ctx):
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
-            raw = "0" + str(int(raw)) if not str(int(raw)).startswith("0") else str(int(raw))
-        value = parse_text(raw, ctx)
-        if not value:
-            return value
-        try:
-            validate_vn_phone(value)
-        except ValidationError as error:
-            raise CellError(error.messages[0]) from None
-        return normalize_phone(value)
-
-    return parse
-
-
 def _organization_codes() -> list[str]:
     return list(Organization.objects.active().order_by("code").values_list("code", flat=True))
 
@@ -98,7 +79,7 @@ COLUMNS = [
     ),
     Column("full_name", "Họ và tên", text(150), required=True, width=30),
     Column("email", "Email", email(), help="Thư mời đặt mật khẩu gửi đến địa chỉ này.", width=30),
-    Column("phone", "Điện thoại", _phone(), number_format="@"),
+    Column("phone", "Điện thoại", vn_phone(), number_format="@"),
     Column(
         "organization",
         "Mã tổ chức",

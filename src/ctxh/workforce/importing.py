@@ -33,7 +33,6 @@ from ctxh.core.importing import (
     NEW,
     UNCHANGED,
     UPDATED,
-    CellError,
     Column,
     Context,
     ImportKind,
@@ -41,13 +40,12 @@ from ctxh.core.importing import (
     date,
     digits,
     email,
-    phone,
     register,
     text,
+    vn_phone,
 )
 from ctxh.core.scoping import scope_for
 from ctxh.core.searchtext import normalize
-from ctxh.core.validators import normalize_phone, validate_vn_phone
 from ctxh.organizations.models import Organization
 
 from . import bulk
@@ -205,21 +203,6 @@ def _validation_errors(instance, labels: dict[str, str], exclude: list[str]) -> 
     return []
 
 
-def _vn_phone():
-    """A Vietnamese phone number, kept in its national form (``0901234567``)."""
-    read = phone()
-
-    def parse(raw, ctx):
-        value = normalize_phone(read(raw, ctx))
-        try:
-            validate_vn_phone(value)
-        except ValidationError as exc:
-            raise CellError(" ".join(str(m) for m in exc.messages)) from None
-        return value
-
-    return parse
-
-
 def _consent_date():
     """The day the person consented to the processing of their personal data (not after
     today), as the moment ``consent_at`` stores."""
@@ -263,7 +246,7 @@ PEOPLE_COLUMNS = [
     Column(
         "phone",
         "Điện thoại",
-        _vn_phone(),
+        vn_phone(),
         number_format="@",
         help="Số Việt Nam: 10 chữ số bắt đầu bằng 0 (0901 234 567) hoặc +84…",
     ),

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from ctxh.core.forms import apply_errors
 from ctxh.core.permissions import can, require
 from ctxh.core.scoping import scope_for
 from ctxh.organizations.models import Organization
@@ -102,15 +103,6 @@ def _person_page(request, pk: int, action: str, *, page: str) -> tuple[Person, H
     return person, None
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form (on its field when the form has it)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 def person_list(request):
     require(request.user, Person, "view")
@@ -172,7 +164,7 @@ def person_create(request):
                 employment=job if job.get("organization") else None,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("“%(name)s” registered.") % {"name": person})
             return redirect("workforce:detail", pk=person.pk)
@@ -193,7 +185,7 @@ def person_edit(request, pk: int):
         try:
             services.person_update(person=person, by=request.user, data=form.person_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("workforce:detail", pk=person.pk)
@@ -217,7 +209,7 @@ def employment_start(request, pk: int):
         try:
             services.employment_start(by=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Employment recorded."))
             return redirect("workforce:detail", pk=person.pk)
@@ -255,7 +247,7 @@ def employment_end(request, pk: int, employment_pk: int):
                 by=request.user, employment=employment, end_date=form.cleaned_data["end_date"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Employment ended."))
             return redirect("workforce:detail", pk=person.pk)

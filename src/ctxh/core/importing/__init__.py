@@ -39,6 +39,7 @@ from .spec import (
     quote,
     register,
     text,
+    vn_phone,
 )
 from .template import build_template
 
@@ -74,6 +75,7 @@ __all__ = [
     "max_rows",
     "excel_error",
     "phone",
+    "vn_phone",
     "quote",
     "register",
     "text",

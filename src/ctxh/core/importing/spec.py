@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from ctxh.core.searchtext import normalize
 from ctxh.core.text import shorten
+from ctxh.core.validators import normalize_phone, validate_vn_phone
 
 #: Modules that define import kinds; imported on first use (missing ones are skipped).
 KIND_MODULES = [
@@ -183,6 +184,22 @@ def phone() -> Parser:
         value = _as_text(raw)
         if len(value) > 20:
             raise CellError(_("Enter a phone number of 8 to 20 digits."))
+        return value
+
+    return parse
+
+
+def vn_phone() -> Parser:
+    """A Vietnamese phone number (:func:`ctxh.core.validators.validate_vn_phone`), kept in
+    its national form (``+84 90 123 4567`` → ``0901234567``)."""
+    read = phone()
+
+    def parse(raw, ctx):
+        value = normalize_phone(read(raw, ctx))
+        try:
+            validate_vn_phone(value)
+        except ValidationError as exc:
+            raise CellError(" ".join(str(m) for m in exc.messages)) from None
         return value
 
     return parse

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from ctxh.core.forms import apply_errors
 from ctxh.core.permissions import can, get_visible_or_404, require
 
 from ..filters import FacilityFilter
@@ -163,7 +164,7 @@ def headcount_submit_view(request, pk: int):
         except HeadcountNeedsConfirmation as exc:
             findings = exc.findings  # shown with the confirmation box; nothing written
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if result.created:
                 messages.success(
@@ -202,11 +203,3 @@ def headcount_submit_view(request, pk: int):
             "returned": returned_headcounts(user=request.user, facility=org),
         },
     )
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
