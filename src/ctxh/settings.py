@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ctxh.organizations",
     "ctxh.accounts",
     "ctxh.workforce",
+    "ctxh.practicum",
     "ctxh.demo",
 ]
 

@@ -193,6 +193,11 @@ class PermissionWorld:
         "ward_officer_a",
         "student",
         "nobody",
+        # The practicum's (ctxh.practicum.tests.world).
+        "coordinator",
+        "coordinator_b",
+        "student_b",
+        "instructor_a",
     )
 
     def __init__(self):
@@ -274,6 +279,9 @@ class PermissionWorld:
         self.import_rejected_a.result_file.save(
             "bad.errors.xlsx", ContentFile(b"PK-errors"), save=True
         )
+        from ctxh.practicum.tests.world import add_practicum
+
+        add_practicum(self)
         self._clients: dict[str, Client] = {}
 
     def user(self, name: str):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("organizations/", include("ctxh.organizations.urls")),
     path("imports/", include("ctxh.core.importing.urls")),
     path("workforce/", include("ctxh.workforce.urls")),
+    path("practicum/", include("ctxh.practicum.urls")),
     path("", include("ctxh.core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,9 @@
 """The one scoping path: ``Model.objects.visible_to(user, action)``.
 
 A model that belongs to an organisation gets its manager from :class:`ScopedQuerySet` and
-says where its organisation is (``scope_organization_field``) and, when a ward officer
+says where its organisation is (``scope_organization_field``: one path, or a tuple of paths
+when a row belongs to several organisations at once, like a placement that is both its
+school's and its facility's) and, when a ward officer
 should see it, where its ward is (``scope_ward_field``). What a user may do is answered by
 the user object itself (``user.scope_for(model, action)``, defined by the accounts app from
 its role table), so this module needs nothing from the layers above it.
@@ -57,21 +59,21 @@ class Scope:
         if self.everything:
             return True
         model = type(obj)
-        org_id = _follow(obj, getattr(model, "scope_organization_field", None))
         ward_id = _follow(obj, getattr(model, "scope_ward_field", None))
         owner_id = _follow(obj, getattr(model, "scope_user_field", None))
-        return self.covers(org_id, ward_id=ward_id, owner_id=owner_id)
+        org_ids = [_follow(obj, path) for path in _paths(model)] or [None]
+        return any(self.covers(org_id, ward_id=ward_id, owner_id=owner_id) for org_id in org_ids)
 
     def q(self, model: type[models.Model]) -> models.Q | None:
         """The filter selecting ``model``'s rows in this scope (None: every row)."""
         if self.everything:
             return None
         condition = models.Q(pk__in=[])
-        org_field = getattr(model, "scope_organization_field", None)
         ward_field = getattr(model, "scope_ward_field", None)
         user_field = getattr(model, "scope_user_field", None)
-        if self.organization_ids and org_field:
-            condition |= models.Q(**{f"{org_field}__in": self.organization_ids})
+        if self.organization_ids:
+            for org_field in _paths(model):
+                condition |= models.Q(**{f"{org_field}__in": self.organization_ids})
         if self.ward_ids and ward_field:
             condition |= models.Q(**{f"{ward_field}__in": self.ward_ids})
         if self.self_user_id and user_field:
@@ -85,6 +87,12 @@ class Scope:
             ward_ids=self.ward_ids | other.ward_ids,
             self_user_id=self.self_user_id or other.self_user_id,
         )
+
+
+def _paths(model) -> tuple[str, ...]:
+    """The model's organisation paths (``scope_organization_field``: a path or a tuple)."""
+    paths = getattr(model, "scope_organization_field", None) or ()
+    return (paths,) if isinstance(paths, str) else tuple(paths)
 
 
 def _follow(obj, path: str | None):

@@ -40,7 +40,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from . import audit
-from .scoping import SYSTEM, _follow, scope_for
+from .scoping import SYSTEM, _follow, _paths, scope_for
 from .workflow import Hook, IllegalTransition, Transition
 
 __all__ = [
@@ -79,9 +79,9 @@ def may_make(by, obj: models.Model, move: Transition) -> bool:
     model, action = permission if isinstance(permission, tuple) else (type(obj), permission)
     if model is type(obj):
         return scope_for(by, model, action).covers_object(obj)
-    # Another model's permission, asked of this object's organisation.
-    org_id = _follow(obj, getattr(type(obj), "scope_organization_field", None))
-    return scope_for(by, model, action).covers(org_id)
+    # Another model's permission, asked of this object's organisation(s).
+    scope = scope_for(by, model, action)
+    return any(scope.covers(_follow(obj, path)) for path in _paths(type(obj)))
 
 
 def available_transitions(obj: models.Model, by) -> list[tuple[Any, Transition]]:
@@ -170,7 +170,8 @@ def transition(
             actor=by,
             action=f"{model._meta.model_name}.{move.action}",
             obj=locked,
-            organization=_follow(locked, getattr(model, "scope_organization_field", None)),
+            # A row of several organisations is filed under the first (its owner).
+            organization=_follow(locked, next(iter(_paths(model)), None)),
             old=old,
             new=new,
         )

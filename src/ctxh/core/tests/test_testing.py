@@ -19,7 +19,7 @@ def test_the_snapshot_sees_inserts_updates_and_files(permission_world, settings)
     person = permission_world.person_a
     type(person).objects.filter(pk=person.pk).update(phone="0900000000")
     assert _changed(after, updated := database_snapshot()) == [
-        "workforce_person: 2 → 2 rows (changed)"
+        "workforce_person: 3 → 3 rows (changed)"
     ]
     (settings.MEDIA_ROOT / "stray.txt").write_text("x")
     assert _changed(updated, database_snapshot()) == ["<MEDIA_ROOT files>: 2 → 3 rows"]

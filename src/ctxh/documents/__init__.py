@@ -1,0 +1,1 @@
+"""Official documents: registers and numbers, typst rendering, QR codes, public verification."""

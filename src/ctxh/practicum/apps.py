@@ -1,0 +1,87 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PracticumConfig(AppConfig):
+    name = "ctxh.practicum"
+    verbose_name = _("Student practicum")
+
+    def ready(self):
+        from ctxh.core.navigation import NavItem, register
+
+        register(NavItem(_("Practicum"), "practicum:board", "practicum.PlacementPeriod", order=40))
+        _register_permissions()
+        from . import panels  # noqa: F401  (home panels and to-dos register themselves)
+
+
+def _register_permissions() -> None:
+    """The practicum's rows of the one permission table.
+
+    Everyone in the procedure sees the network, the periods and the published offers. A
+    school keeps its rounds, students and their preferences; a student only their own
+    records (SELF). A placement belongs to its school and its facility at once: each sees
+    it (ORG through either path) and the facility decides on it. The programme office runs
+    and commits allocations and moves students by hand.
+    """
+    from ctxh.accounts.roles import ALL, ORG, SELF, Role, register
+
+    po, vw, sc, st, fm, fi = (
+        Role.PROGRAMME_OFFICE,
+        Role.VIEWER,
+        Role.SCHOOL_COORDINATOR,
+        Role.STUDENT,
+        Role.FACILITY_MANAGER,
+        Role.FIELD_INSTRUCTOR,
+    )
+    everyone = {po: ALL, vw: ALL, sc: ALL, st: ALL, fm: ALL, fi: ALL}
+    register(
+        "practicum.practicesite",
+        {"view": everyone, "change": {po: ALL, fm: ORG}},
+    )
+    register(
+        "practicum.placementperiod",
+        {"view": everyone, "manage": {po: ALL}},
+        labels={"manage": _("manage placement periods")},
+    )
+    school = {po: ALL, sc: ORG}
+    register(
+        "practicum.round",
+        {"view": {po: ALL, vw: ALL, sc: ORG}, "add": school, "change": school, "import": school},
+    )
+    register(
+        "practicum.student",
+        {"view": {po: ALL, vw: ALL, sc: ORG, st: SELF}, "add": school, "change": school},
+    )
+    facility = {po: ALL, fm: ORG}
+    register(
+        "practicum.periodinstructor",
+        {"view": {po: ALL, vw: ALL, fm: ORG, fi: ORG, sc: ALL}, "change": facility},
+    )
+    register(
+        "practicum.offer",
+        {"view": everyone, "change": facility, "publish": facility},
+        labels={"publish": _("publish offers")},
+    )
+    register("practicum.schoolquota", {"view": everyone, "change": facility})
+    register(
+        "practicum.preference",
+        {
+            "view": {po: ALL, vw: ALL, sc: ORG, st: SELF},
+            "change": {po: ALL, sc: ORG, st: SELF},
+        },
+    )
+    register(
+        "practicum.allocationrun",
+        {"view": {po: ALL, vw: ALL}, "run": {po: ALL}, "commit": {po: ALL}},
+        labels={"run": _("run allocations"), "commit": _("commit allocations")},
+    )
+    register("practicum.allocationoutcome", {"view": {po: ALL, vw: ALL}})
+    register(
+        "practicum.placement",
+        {
+            "view": {po: ALL, vw: ALL, sc: ORG, fm: ORG, fi: ORG, st: SELF},
+            "decide": facility,
+            "move": {po: ALL},
+        },
+        labels={"decide": _("accept or decline students"), "move": _("move students by hand")},
+    )

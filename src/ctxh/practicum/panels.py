@@ -1,0 +1,1 @@
+"""The practicum's home panels and to-dos (registered on import from ``apps.ready``)."""

@@ -1,0 +1,186 @@
+"""The practicum's part of the permission world (``ctxh.testing.PermissionWorld``).
+
+Adds, beside the base world: ``school_b`` with ``coordinator_b`` and ``student_b``;
+``coordinator`` of the base ``school``; ``instructor_a`` (a field-instructor account of
+facility A, whose person is ``field_instructor_a``); a period at the preference stage
+(``period``) with one round per school (``round_a``, ``round_b``); the practicum students
+``pstudent_a`` (the base ``student`` user, school A) and ``pstudent_b``; facility A's
+practice site ``site_a``, its period instructor ``period_instructor_a`` (3 places) and
+published offer ``offer_a`` (casework, year 3, 4 seats), facility B's ``offer_b``;
+``preference_a`` (student A's first choice: offer A); a finished period ``past_period``
+whose committed run ``run_past`` proposed ``placement_a`` (a student of school A at
+facility A, awaiting the decision) and ``placement_b`` (school B's student at facility B).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def add_practicum(world) -> None:
+    from ctxh.organizations.tests.factories import OrganizationFactory
+    from ctxh.practicum.models import (
+        AllocationRun,
+        Offer,
+        PeriodInstructor,
+        Placement,
+        PlacementPeriod,
+        PracticeSite,
+        Preference,
+        Round,
+        Student,
+    )
+    from ctxh.testing import make_user
+    from ctxh.workforce.models import FieldInstructor
+    from ctxh.workforce.tests.factories import PersonFactory, employ
+
+    w = world
+    w.school_b = OrganizationFactory(code="PERM-SCHOOL-B", kind="school", name="Trường Thử B")
+    w.coordinator = make_user("school_coordinator", w.school)
+    w.coordinator_b = make_user("school_coordinator", w.school_b)
+    w.student_b = make_user("student", w.school_b)
+    w.instructor_a = make_user("field_instructor", w.facility_a)
+
+    now = timezone.now()
+    today = timezone.localdate()
+    w.period = PlacementPeriod.objects.create(
+        organizer=w.agency,
+        name="Kỳ thực tập thử",
+        starts_on=today + dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=120),
+        preference_deadline=now + dt.timedelta(days=10),
+        acceptance_deadline=now + dt.timedelta(days=20),
+        max_choices=3,
+        status=PlacementPeriod.Status.PREFERENCES,
+    )
+    rounds = {}
+    for name, school in (("round_a", w.school), ("round_b", w.school_b)):
+        rounds[name] = Round.objects.create(
+            period=w.period,
+            school=school,
+            name=f"Đợt CTXH cá nhân — {school.name}",
+            practice_type="casework",
+            level="university_3",
+            starts_on=w.period.starts_on,
+            ends_on=w.period.ends_on,
+            required_hours=240,
+        )
+    w.round_a, w.round_b = rounds["round_a"], rounds["round_b"]
+    w.pstudent_a = Student.objects.create(
+        round=w.round_a,
+        user=w.student,
+        student_code="SV0001",
+        full_name="Lê Thị Hoa",
+        gender="female",
+        email="hoa@example.edu.vn",
+    )
+    w.pstudent_b = Student.objects.create(
+        round=w.round_b,
+        user=w.student_b,
+        student_code="SV0002",
+        full_name="Phạm Văn Minh",
+        gender="male",
+    )
+    w.site_a = PracticeSite.objects.create(
+        facility=w.facility_a,
+        practice_types=["casework", "group_work"],
+        levels=["university_3", "university_4"],
+        address="1 Đường Thử",
+        contact_name="Cô Lan",
+    )
+    w.field_instructor_a = FieldInstructor.objects.create(
+        person=PersonFactory(full_name="Võ Thị Kiểm"), trained_in_supervision=True, max_students=5
+    )
+    employ(w.field_instructor_a.person, w.facility_a)
+    w.period_instructor_a = PeriodInstructor.objects.create(
+        period=w.period, facility=w.facility_a, instructor=w.field_instructor_a, capacity=3
+    )
+    published = {"status": Offer.Status.PUBLISHED, "published_at": now}
+    w.offer_a = Offer.objects.create(
+        period=w.period,
+        facility=w.facility_a,
+        practice_type="casework",
+        level="university_3",
+        seats=4,
+        **published,
+    )
+    w.offer_a.instructors.add(w.period_instructor_a)
+    w.offer_b = Offer.objects.create(
+        period=w.period,
+        facility=w.facility_b,
+        practice_type="casework",
+        level="university_3",
+        seats=2,
+        **published,
+    )
+    w.preference_a = Preference.objects.create(student=w.pstudent_a, offer=w.offer_a, rank=1)
+
+    # A period whose allocation is committed: two proposals awaiting the facilities.
+    w.past_period = PlacementPeriod.objects.create(
+        organizer=w.agency,
+        name="Kỳ thực tập đã phân bổ",
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=80),
+        preference_deadline=now - dt.timedelta(days=20),
+        acceptance_deadline=now + dt.timedelta(days=5),
+        max_choices=3,
+        status=PlacementPeriod.Status.ACCEPTANCE,
+    )
+    past = {}
+    for name, school, user, code, full_name, facility in (
+        ("a", w.school, make_user("student", w.school), "SV1001", "Đỗ Thị Mai", w.facility_a),
+        ("b", w.school_b, make_user("student", w.school_b), "SV1002", "Bùi Văn Nam", w.facility_b),
+    ):
+        rnd = Round.objects.create(
+            period=w.past_period,
+            school=school,
+            name=f"Đợt đã phân bổ — {school.name}",
+            practice_type="casework",
+            level="university_3",
+            starts_on=w.past_period.starts_on,
+            ends_on=w.past_period.ends_on,
+            required_hours=200,
+        )
+        student = Student.objects.create(
+            round=rnd, user=user, student_code=code, full_name=full_name, gender="female"
+        )
+        offer = Offer.objects.create(
+            period=w.past_period,
+            facility=facility,
+            practice_type="casework",
+            level="university_3",
+            seats=3,
+            **published,
+        )
+        past[name] = (student, offer)
+    w.past_instructor_a = PeriodInstructor.objects.create(
+        period=w.past_period, facility=w.facility_a, instructor=w.field_instructor_a, capacity=2
+    )
+    past["a"][1].instructors.add(w.past_instructor_a)
+    w.run_past = AllocationRun.objects.create(
+        period=w.past_period,
+        number=1,
+        seed="42",
+        status=AllocationRun.Status.COMMITTED,
+        committed_at=now - dt.timedelta(days=3),
+        created_by=w.programme,
+        committed_by=w.programme,
+    )
+    for name in ("a", "b"):
+        student, offer = past[name]
+        setattr(
+            w,
+            f"placement_{name}",
+            Placement.objects.create(
+                student=student,
+                offer=offer,
+                period=w.past_period,
+                school=student.school,
+                facility=offer.facility,
+                run=w.run_past,
+                rank=1,
+                proposed_at=now - dt.timedelta(days=3),
+            ),
+        )
