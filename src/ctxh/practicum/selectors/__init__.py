@@ -1,0 +1,1 @@
+"""The practicum's reads shared by pages, exports and the API."""

@@ -1,0 +1,8 @@
+"""The facility's part of the practicum board (``/practicum/``)."""
+
+from __future__ import annotations
+
+
+def context(request, period) -> dict | None:
+    """What the facility's section of the board shows for ``period`` (None: not shown)."""
+    return None

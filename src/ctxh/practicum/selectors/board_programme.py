@@ -1,0 +1,8 @@
+"""The programme's part of the practicum board (``/practicum/``)."""
+
+from __future__ import annotations
+
+
+def context(request, period) -> dict | None:
+    """What the programme's section of the board shows for ``period`` (None: not shown)."""
+    return None
