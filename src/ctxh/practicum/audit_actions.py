@@ -3,6 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
+    "practicesite.create": _("Added a facility to the practice network"),
+    "practicesite.update": _("Edited a practice site"),
+    "placementperiod.create": _("Opened a placement period"),
+    "placementperiod.update": _("Edited a placement period"),
+    "round.create": _("Opened a practicum round"),
+    "round.update": _("Edited a practicum round"),
+    "student.create": _("Added a student to a round"),
+    "student.update": _("Edited a student of a round"),
     "placementperiod.open": _("Opened preferences of a placement period"),
     "placementperiod.freeze": _("Froze the preferences of a placement period"),
     "placementperiod.reopen": _("Reopened the preferences of a placement period"),

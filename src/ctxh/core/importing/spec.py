@@ -35,6 +35,7 @@ KIND_MODULES = [
     "ctxh.organizations.importing",
     "ctxh.workforce.importing",
     "ctxh.accounts.importing",
+    "ctxh.practicum.importing",
 ]
 
 

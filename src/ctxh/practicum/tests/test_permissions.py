@@ -18,3 +18,182 @@ CASES = register(
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_permissions(case, permission_world):
     assert_view_permissions(case, permission_world)
+
+
+# --- network, periods, rounds, students ---
+PROCEDURE = ("programme", "viewer", "manager_a", "coordinator", "student", "instructor_a")
+OUTSIDE = ("ward_officer_a", "nobody")
+SCHOOL_KEEPERS = ("coordinator", "programme")
+NOT_SCHOOL = ("viewer", "manager_a", "student", "nobody")
+
+
+def _site_data(w):
+    return {
+        "practice_types": ["casework"],
+        "levels": ["university_3", "university_4"],
+        "gender_requirement": "",
+        "language_required": "",
+        "requirements": "Sinh viên mặc đồng phục.",
+        "address": "1 Đường Thử",
+        "contact_name": "Cô Lan",
+        "contact_phone": "0901234567",
+        "contact_email": "",
+        "active": "on",
+    }
+
+
+def _period_data(w):
+    return {
+        "name": "Kỳ thực tập mới",
+        "starts_on": "01/09/2030",
+        "ends_on": "31/12/2030",
+        "preference_deadline": "01/08/2030 17:00",
+        "acceptance_deadline": "20/08/2030 17:00",
+        "max_choices": 5,
+        "reminder_days": 3,
+    }
+
+
+def _round_data(w):
+    return {
+        "period": w.period.pk,
+        "school": w.school.pk,
+        "name": "Đợt công tác xã hội nhóm",
+        "practice_type": "group_work",
+        "level": "university_3",
+        "starts_on": w.period.starts_on.strftime("%d/%m/%Y"),
+        "ends_on": w.period.ends_on.strftime("%d/%m/%Y"),
+        "required_hours": 180,
+    }
+
+
+def _student_data(w):
+    return {
+        "student_code": "SV0099",
+        "full_name": "Trần Thị Thu",
+        "gender": "female",
+        "date_of_birth": "15/04/2003",
+        "email": "",
+        "phone": "0912345678",
+        "languages": "",
+        "notes": "",
+    }
+
+
+NETWORK_CASES = register(
+    ViewCase("practicum:network", methods=("get",), allowed=PROCEDURE, forbidden_role=OUTSIDE),
+    ViewCase(
+        "practicum:site_detail",
+        kwargs=lambda w: {"pk": w.facility_a.pk},
+        methods=("get",),
+        allowed=PROCEDURE,
+        forbidden_role=OUTSIDE,
+    ),
+    ViewCase(
+        "practicum:site_edit",
+        kwargs=lambda w: {"pk": w.facility_a.pk},
+        data=_site_data,
+        allowed=("manager_a", "programme"),
+        other_org=("manager_b",),
+        forbidden_role=("viewer", "coordinator", "student", "ward_officer_a", "nobody"),
+        writes=True,
+    ),
+    ViewCase("practicum:periods", methods=("get",), allowed=PROCEDURE, forbidden_role=OUTSIDE),
+    ViewCase(
+        "practicum:period_create",
+        data=_period_data,
+        allowed=("programme",),
+        forbidden_role=("viewer", "coordinator", "manager_a", "student", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:period_detail",
+        kwargs=lambda w: {"pk": w.period.pk},
+        methods=("get",),
+        allowed=PROCEDURE,
+        forbidden_role=OUTSIDE,
+    ),
+    ViewCase(
+        "practicum:period_edit",
+        kwargs=lambda w: {"pk": w.period.pk},
+        data=lambda w: {**_period_data(w), "starts_on": w.period.starts_on.strftime("%d/%m/%Y")}
+        | {"ends_on": w.period.ends_on.strftime("%d/%m/%Y")}
+        | {
+            "preference_deadline": "01/01/2030 17:00",
+            "acceptance_deadline": "02/01/2030 17:00",
+        },
+        allowed=("programme",),
+        forbidden_role=("viewer", "coordinator", "manager_a", "student", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:period_transition",
+        kwargs=lambda w: {"pk": w.period.pk},
+        methods=("post",),
+        data=lambda w: {"to": "allocation", "reason": "Hết hạn nguyện vọng"},
+        allowed=("programme",),
+        forbidden_role=("viewer", "coordinator", "manager_a", "student", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:round_list",
+        methods=("get",),
+        allowed=("programme", "viewer", "coordinator"),
+        forbidden_role=("manager_a", "student", "nobody"),
+    ),
+    ViewCase(
+        "practicum:round_create",
+        data=_round_data,
+        allowed=SCHOOL_KEEPERS,
+        forbidden_role=NOT_SCHOOL,
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:round_detail",
+        kwargs=lambda w: {"pk": w.round_a.pk},
+        methods=("get",),
+        allowed=("programme", "viewer", "coordinator"),
+        other_org=("coordinator_b",),
+        forbidden_role=("manager_a", "student", "nobody"),
+    ),
+    ViewCase(
+        "practicum:round_export",
+        kwargs=lambda w: {"pk": w.round_a.pk},
+        methods=("get",),
+        allowed=("programme", "viewer", "coordinator"),
+        other_org=("coordinator_b",),
+        forbidden_role=("manager_a", "student", "nobody"),
+    ),
+    ViewCase(
+        "practicum:round_edit",
+        kwargs=lambda w: {"pk": w.round_a.pk},
+        data=lambda w: {**_round_data(w), "name": "Đợt CTXH cá nhân (sửa)"},
+        allowed=SCHOOL_KEEPERS,
+        other_org=("coordinator_b",),
+        forbidden_role=NOT_SCHOOL,
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:student_create",
+        kwargs=lambda w: {"round_pk": w.round_a.pk},
+        data=_student_data,
+        allowed=SCHOOL_KEEPERS,
+        other_org=("coordinator_b",),
+        forbidden_role=NOT_SCHOOL,
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:student_edit",
+        kwargs=lambda w: {"pk": w.pstudent_a.pk},
+        data=lambda w: {**_student_data(w), "full_name": "Lê Thị Hoa Mai", "gender": "female"},
+        allowed=SCHOOL_KEEPERS,
+        other_org=("coordinator_b",),
+        forbidden_role=NOT_SCHOOL,
+        writes=True,
+    ),
+)
+
+
+@pytest.mark.parametrize("case", NETWORK_CASES, ids=lambda c: c.id)
+def test_network_period_round_permissions(case, permission_world):
+    assert_view_permissions(case, permission_world)
