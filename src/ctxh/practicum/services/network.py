@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -84,6 +85,9 @@ def site_save(*, facility, by, target_groups=None, **fields: Any) -> PracticeSit
     for name in ("language_required", "requirements", "address", "contact_name"):
         if isinstance(fields.get(name), str):
             fields[name] = fields[name].strip()
+    for name in ("latitude", "longitude"):
+        if isinstance(fields.get(name), int | float):
+            fields[name] = Decimal(str(round(fields[name], 5)))
     errors = {}
     if (fields.get("latitude") is None) != (fields.get("longitude") is None) and (
         "latitude" in fields or "longitude" in fields

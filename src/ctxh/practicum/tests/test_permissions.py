@@ -116,12 +116,14 @@ NETWORK_CASES = register(
     ViewCase(
         "practicum:period_edit",
         kwargs=lambda w: {"pk": w.period.pk},
-        data=lambda w: {**_period_data(w), "starts_on": w.period.starts_on.strftime("%d/%m/%Y")}
-        | {"ends_on": w.period.ends_on.strftime("%d/%m/%Y")}
-        | {
-            "preference_deadline": "01/01/2030 17:00",
-            "acceptance_deadline": "02/01/2030 17:00",
-        },
+        data=lambda w: (
+            {**_period_data(w), "starts_on": w.period.starts_on.strftime("%d/%m/%Y")}
+            | {"ends_on": w.period.ends_on.strftime("%d/%m/%Y")}
+            | {
+                "preference_deadline": "01/01/2030 17:00",
+                "acceptance_deadline": "02/01/2030 17:00",
+            }
+        ),
         allowed=("programme",),
         forbidden_role=("viewer", "coordinator", "manager_a", "student", "nobody"),
         writes=True,
