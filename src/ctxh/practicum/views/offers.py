@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ctxh.core.forms import apply_errors
 from ctxh.core.permissions import can, get_visible_or_404, require
@@ -81,6 +81,7 @@ def _list_url(period) -> str:
 
 
 @login_required
+@require_GET
 def offer_list(request):
     require(request.user, Offer, "view")
     period = _period(request)
