@@ -39,6 +39,13 @@ def w(permission_world):
     return permission_world
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are matched in English (one test checks the Vietnamese ones)."""
+    with override("en"):
+        yield
+
+
 def _ranking(student) -> list[int]:
     return list(
         Preference.objects.filter(student=student).order_by("rank").values_list("offer", flat=True)
