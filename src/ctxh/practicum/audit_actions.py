@@ -19,6 +19,15 @@ ACTIONS = {
     "placement.accept": _("Accepted a student"),
     "placement.decline": _("Declined a student"),
     "placement.withdraw": _("Withdrew a placement"),
+    "periodinstructor.set": _("Named a field instructor for a placement period"),
+    "periodinstructor.remove": _("Removed a field instructor from a placement period"),
+    "offer.create": _("Created a practicum offer"),
+    "offer.update": _("Edited a practicum offer"),
+    "offer.publish": _("Published a practicum offer"),
+    "offer.withdraw": _("Withdrew a practicum offer"),
+    "offer.reopen": _("Reopened a withdrawn practicum offer as a draft"),
+    "offer.preferences_removed": _("Removed the preferences for a withdrawn offer"),
+    "preference.set": _("Set a student's ranking of offers"),
 }
 
 # The page an audit row links to (see workforce/audit_actions.py).

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ctxh.core.scoping import ScopedQuerySet
+from ctxh.core.workflow import Transition
 from ctxh.organizations.models import Organization
 from ctxh.workforce.models import FieldInstructor
 
@@ -85,6 +86,21 @@ class Offer(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # A withdrawn offer is reopened as a draft when its facility edits it again (the
+    # period, facility, practice type and level are unique: it is the same offer).
+    TRANSITIONS = {
+        Status.DRAFT: {
+            Status.PUBLISHED: Transition("publish", permission="publish", label=_("Publish")),
+            Status.WITHDRAWN: Transition("withdraw", permission="publish", label=_("Withdraw")),
+        },
+        Status.PUBLISHED: {
+            Status.WITHDRAWN: Transition("withdraw", permission="publish", label=_("Withdraw")),
+        },
+        Status.WITHDRAWN: {
+            Status.DRAFT: Transition("reopen", permission="change", label=_("Reopen as draft")),
+        },
+    }
 
     period = models.ForeignKey(
         PlacementPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="offers"

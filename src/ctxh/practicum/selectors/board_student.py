@@ -2,7 +2,43 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
+from ..models import Placement, Preference
+from .offers import student_in_period, student_offer_choices
+
 
 def context(request, period) -> dict | None:
-    """What the student's section of the board shows for ``period`` (None: not shown)."""
-    return None
+    """What the student's section of the board shows for ``period`` (None: not shown):
+    the deadline, how many published offers they may rank, their ranking, their placement
+    (the instructor once accepted) and its letters."""
+    student = student_in_period(request.user, period)
+    if student is None:
+        return None
+    choices = student_offer_choices(student)
+    ranking = list(
+        Preference.objects.filter(student=student)
+        .select_related("offer__facility")
+        .order_by("rank")
+    )
+    placement = (
+        Placement.objects.filter(student=student)
+        .select_related("facility", "offer", "instructor__instructor__person")
+        .order_by("-proposed_at", "-pk")
+        .first()
+    )
+    now = timezone.now()
+    return {
+        "student": student,
+        "deadline": period.preference_deadline,
+        "open": period.status == period.Status.PREFERENCES and now < period.preference_deadline,
+        "eligible_count": sum(1 for c in choices if c.eligible and c.offer.status == "published"),
+        "ranking": ranking,
+        "max_choices": period.max_choices,
+        "placement": placement,
+        "instructor": (
+            placement.instructor
+            if placement is not None and placement.status == Placement.Status.ACCEPTED
+            else None
+        ),
+    }

@@ -184,3 +184,13 @@ def add_practicum(world) -> None:
                 proposed_at=now - dt.timedelta(days=3),
             ),
         )
+
+    # Offers and preferences (ctxh.practicum.tests.test_offers): a draft offer of facility A
+    # in the open period, to publish.
+    w.offer_draft_a = Offer.objects.create(
+        period=w.period,
+        facility=w.facility_a,
+        practice_type="group_work",
+        level="university_4",
+        seats=2,
+    )

@@ -2,7 +2,9 @@
 
 from .board import urlpatterns as _board
 from .network import urlpatterns as _network
+from .offers import urlpatterns as _offers
 from .periods import urlpatterns as _periods
+from .preferences import urlpatterns as _preferences
 from .rounds import urlpatterns as _rounds
 
-urlpatterns = [*_board, *_network, *_periods, *_rounds]
+urlpatterns = [*_board, *_network, *_offers, *_periods, *_preferences, *_rounds]
