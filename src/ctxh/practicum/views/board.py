@@ -13,6 +13,7 @@ from ctxh.core.permissions import require
 
 from ..models import PlacementPeriod
 from ..selectors import board_facility, board_programme, board_school, board_student
+from ..selectors.network import current_period
 
 SECTIONS = (
     ("programme", board_programme.context),
@@ -23,14 +24,10 @@ SECTIONS = (
 
 
 def _period(request):
-    periods = PlacementPeriod.objects.visible_to(request.user)
     wanted = request.GET.get("period", "")
     if wanted.isdigit():
-        return get_object_or_404(periods, pk=int(wanted))
-    return (
-        periods.exclude(status=PlacementPeriod.Status.CLOSED).order_by("-starts_on", "-id").first()
-        or periods.order_by("-starts_on", "-id").first()
-    )
+        return get_object_or_404(PlacementPeriod.objects.visible_to(request.user), pk=int(wanted))
+    return current_period(request.user)
 
 
 @login_required
