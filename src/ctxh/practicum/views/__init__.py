@@ -1,5 +1,6 @@
 """The practicum's pages, one module per area; ``urlpatterns`` gathers theirs."""
 
 from .board import urlpatterns as _board
+from .letters import urlpatterns as _letters
 
-urlpatterns = [*_board]
+urlpatterns = [*_board, *_letters]
