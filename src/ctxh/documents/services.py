@@ -48,7 +48,8 @@ def letterhead_for(organization) -> dict[str, str]:
         "organization": organization.name,
         "parent_body": settings_.parent_body,
         "place": settings_.place or "TP. Hồ Chí Minh",
-        "signer_title": settings_.signer_title or _("Head of the organisation").upper(),
+        # The letter is in Vietnamese whatever the user's language.
+        "signer_title": settings_.signer_title or "THỦ TRƯỞNG CƠ QUAN",
         "signer_name": settings_.signer_name or organization.head_name,
     }
 

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ctxh.core.permissions import get_visible_or_404, require
 from ctxh.core.scoping import scope_for
@@ -34,6 +34,7 @@ def pdf_response(document: Document) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def document_index(request):
     require(request.user, Document, "view")
     query = request.GET.get("q", "").strip()
@@ -60,6 +61,7 @@ def _settings_organizations(user) -> list[Organization]:
 
 
 @login_required
+@require_GET
 def document_detail(request, pk: int):
     document = get_visible_or_404(request.user, Document, "view", pk=pk)
     may_void = document.status == Document.Status.VALID and scope_for(
@@ -77,6 +79,7 @@ def document_detail(request, pk: int):
 
 
 @login_required
+@require_GET
 def document_pdf(request, pk: int):
     document = get_visible_or_404(request.user, Document, "view", pk=pk)
     return pdf_response(document)
