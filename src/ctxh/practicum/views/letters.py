@@ -97,23 +97,30 @@ def letter_acceptance(request, pk: int):
 
 
 def _list_school(request, period, facility) -> Organization:
-    """The school whose list letter is asked: ``?school=`` (the programme office), else the
-    one school among the user's organisations that the scope covers."""
+    """The school whose list letter is asked: among the schools with students placed at
+    ``facility`` in ``period`` that the user may issue for, the one named by ``?school=``,
+    else the user's own, else the only one. None of them (nothing to refer) → 404."""
     scope = scope_for(request.user, Document, "issue")
+    candidates = {
+        school.pk: school
+        for school in Organization.objects.filter(
+            pk__in=Placement.objects.filter(
+                period=period, facility=facility, status__in=letters.ACTIVE
+            ).values("school_id")
+        )
+        if scope.covers(school)
+    }
     wanted = request.GET.get("school") or request.POST.get("school") or ""
     if wanted.isdigit():
-        school = get_object_or_404(Organization, pk=int(wanted), kind="school")
-        if not scope.covers(school):
+        if int(wanted) not in candidates:
             raise Http404
-        return school
-    schools = [
-        m.organization
-        for m in getattr(request.user, "active_memberships", ())
-        if m.organization.kind == "school" and scope.covers(m.organization)
-    ]
-    if len(schools) != 1:
+        return candidates[int(wanted)]
+    for membership in getattr(request.user, "active_memberships", ()):
+        if membership.organization_id in candidates:
+            return candidates[membership.organization_id]
+    if len(candidates) != 1:
         raise Http404
-    return schools[0]
+    return next(iter(candidates.values()))
 
 
 @login_required
