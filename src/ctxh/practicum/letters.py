@@ -94,7 +94,7 @@ def list_placements(*, period: PlacementPeriod, facility, school):
 def _locked(placement: Placement) -> Placement:
     # Two clicks at the same moment issue one letter: the second waits, then finds it.
     return (
-        Placement.objects.select_for_update()
+        Placement.objects.select_for_update(of=("self",))
         .select_related("student__round", "school", "facility", "instructor__instructor__person")
         .get(pk=placement.pk)
     )

@@ -235,3 +235,41 @@ def test_issuer_pages_search_and_download(permission_world):
     assert "Phạm Văn Minh" in pdf_text(response.content)
     bad = client.post(reverse("documents:void", kwargs={"pk": doc.pk}), {"reason": ""})
     assert bad.status_code == 200 and Document.objects.get(pk=doc.pk).status == "valid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issues_never_share_a_number():
+    """Eight threads issuing at once on PostgreSQL take eight consecutive numbers."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's (SQLite serialises writers)")
+    from ctxh.organizations.tests.factories import FacilityFactory
+    from ctxh.testing import make_user
+
+    facility = FacilityFactory(code="RACE-FAC")
+    manager = make_user("facility_manager", facility)
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def issue():
+        try:
+            barrier.wait()
+            sample_document(facility, manager)
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    numbers = sorted(
+        Document.objects.filter(organization=facility).values_list("number", flat=True)
+    )
+    assert numbers == list(range(1, 9))
