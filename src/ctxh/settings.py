@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ctxh.geo",
     "ctxh.organizations",
     "ctxh.accounts",
+    "ctxh.documents",
     "ctxh.workforce",
     "ctxh.practicum",
     "ctxh.demo",

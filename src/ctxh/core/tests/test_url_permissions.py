@@ -14,7 +14,16 @@ from ctxh.testing import PermissionWorld, load_permission_cases
 EXCLUDED_NAMESPACES = {"admin"}
 # accounts:set-password is public by design (the one-time link is its key): its
 # answers are tested in accounts/tests/test_administration.py.
-EXCLUDED_NAMES = {"login", "logout", "set_language", "accounts:set-password"}
+# verify and verify_lookup are the public verification of documents (no sign-in, by design;
+# rate-limited): their answers are tested in documents/tests/test_documents.py.
+EXCLUDED_NAMES = {
+    "login",
+    "logout",
+    "set_language",
+    "accounts:set-password",
+    "verify",
+    "verify_lookup",
+}
 
 
 def named_patterns(patterns=None, namespace: str = "", prefix: str = "") -> dict[str, str]:

@@ -1,10 +1,11 @@
 """The practicum's pages, one module per area; ``urlpatterns`` gathers theirs."""
 
 from .board import urlpatterns as _board
+from .letters import urlpatterns as _letters
 from .network import urlpatterns as _network
 from .offers import urlpatterns as _offers
 from .periods import urlpatterns as _periods
 from .preferences import urlpatterns as _preferences
 from .rounds import urlpatterns as _rounds
 
-urlpatterns = [*_board, *_network, *_offers, *_periods, *_preferences, *_rounds]
+urlpatterns = [*_board, *_letters, *_network, *_offers, *_periods, *_preferences, *_rounds]
