@@ -20,8 +20,8 @@ from ctxh.organizations import services as org_services
 from ctxh.organizations.models import Kind, Organization, Ownership, ServiceType, TargetGroup
 
 from . import network
-from . import practicum as practicum_data
 from . import organizations as data
+from . import practicum as practicum_data
 from . import workforce as workforce_data
 
 DEFAULT_PASSWORD = "ctxh-demo-2026"

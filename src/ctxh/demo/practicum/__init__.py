@@ -199,9 +199,7 @@ def load_practicum(*, password: str) -> dict[str, int] | None:
     finished = _period(agency, dates, status=PlacementPeriod.Status.CLOSED, by=programme)
     members = [(p, PREVIOUS[p.kind]) for p in people if p.kind in PREVIOUS]
     past_rounds = student_data.load_rounds(period=finished, kinds=_kinds_by_school(members))
-    past_students = student_data.load_students(
-        period=finished, rounds=past_rounds, members=members
-    )
+    past_students = student_data.load_students(period=finished, rounds=past_rounds, members=members)
     past_offered = load_offers(
         rng=rng,
         network=network,

@@ -13,7 +13,8 @@ import dataclasses
 import datetime as dt
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from ctxh import matching
 from ctxh.practicum.eligibility import ineligibility
@@ -50,13 +51,16 @@ def _finished_period_allocation(
     commit: bool,
     accepted: Iterable[Placement] = (),
     declined: Iterable[Placement] = (),
-) -> tuple[AllocationRun, list[Placement], dict[int, int | None]]:
+    decide: Callable[[list[Placement], dict[int, int | None]], object] | None = None,
+) -> tuple[AllocationRun, list[Placement]]:
     """Run the city-wide allocation of ``period`` for ``students`` (all of them for the main
     run; for a second run, those declined or left unplaced, on the seats and instructor
     places the ``accepted`` placements leave, never moving them, a declined pair forbidden)
     and store the run with its outcomes; with ``commit`` the run is committed at ``run_at``
-    and its placements proposed. Returns (run, proposed placements, the engine's instructor
-    id per student id)."""
+    and its placements proposed. ``decide(placements, instructor_of)`` may take the
+    facilities' decisions before the placements are written (one insert instead of an
+    insert and a bulk update: the demo's shortcut for the acceptance services); it gets the
+    engine's instructor id per student id. Returns (run, placements)."""
     second = bool(accepted or declined)
     accepted, declined = list(accepted), list(declined)
     taken_seats = Counter(p.offer_id for p in accepted)
@@ -165,22 +169,23 @@ def _finished_period_allocation(
                 )
             )
     AllocationOutcome.objects.bulk_create(outcomes, batch_size=1000)
+    if decide is not None:
+        decide(placements, instructor_of)
     Placement.objects.bulk_create(placements, batch_size=1000)
-    return run, placements, instructor_of
+    return run, placements
 
 
 def take_decisions(
-    *,
-    rng: random.Random,
     placements: list[Placement],
     instructor_of: dict[int, int | None],
+    *,
+    rng: random.Random,
     managers: dict[int, object],
-    decline_share: dict[int, float],
+    decline_share: float | dict[int, float],
     delay_days: dict[int, int],
-) -> tuple[list[Placement], list[Placement]]:
+) -> None:
     """Each facility accepts its proposed students (naming the engine's instructor) or
     declines some with a reason, a few days after the proposal (its own pace)."""
-    accepted, declined = [], []
     for placement in placements:
         facility = placement.facility_id
         days = max(0, delay_days[facility] + rng.randint(-1, 1))
@@ -188,20 +193,18 @@ def take_decisions(
             days=days, hours=rng.randint(1, 8), minutes=rng.randint(0, 59)
         )
         placement.decided_by = managers.get(facility)
-        if rng.random() < decline_share[facility]:
+        share = decline_share if isinstance(decline_share, float) else decline_share[facility]
+        if rng.random() < share:
             placement.status = Placement.Status.DECLINED
             placement.decline_reason = rng.choice(DECLINE_REASONS)
-            declined.append(placement)
         else:
             placement.status = Placement.Status.ACCEPTED
             placement.instructor_id = instructor_of.get(placement.student_id)
-            accepted.append(placement)
-    Placement.objects.bulk_update(
-        placements,
-        ["status", "decided_at", "decided_by", "decline_reason", "instructor"],
-        batch_size=1000,
-    )
-    return accepted, declined
+
+
+def _split(placements: list[Placement]) -> tuple[list[Placement], list[Placement]]:
+    accepted = [p for p in placements if p.status == Placement.Status.ACCEPTED]
+    return accepted, [p for p in placements if p.status == Placement.Status.DECLINED]
 
 
 def load_history(
@@ -231,55 +234,49 @@ def load_history(
     }
     _finished_period_allocation(
         number=1,
-        seed="20250815",
+        seed="418027",
         students=students,
         preferences=preferences,
         run_at=committed_at - dt.timedelta(days=1),
         commit=False,
         **common,
     )
-    _run, proposed, instructor_of = _finished_period_allocation(
+    facilities = sorted({o.facility_id for o in offers})
+    delay = {f: rng.choice([1, 2, 2, 3, 3, 4, 5, 6, 8]) for f in facilities}
+    share = {f: rng.choice([0.0, 0.02, 0.04, 0.05, 0.08, 0.12]) for f in facilities}
+    _run, proposed = _finished_period_allocation(
         number=2,
-        seed="20250816",
+        seed="903115",
         students=students,
         preferences=preferences,
         run_at=committed_at,
         commit=True,
+        decide=partial(
+            take_decisions, rng=rng, managers=managers, decline_share=share, delay_days=delay
+        ),
         **common,
     )
-    facilities = sorted({p.facility_id for p in proposed})
-    delay = {f: rng.choice([1, 2, 2, 3, 3, 4, 5, 6, 8]) for f in facilities}
-    share = {f: rng.choice([0.0, 0.02, 0.04, 0.05, 0.08, 0.12]) for f in facilities}
-    accepted, declined = take_decisions(
-        rng=rng,
-        placements=proposed,
-        instructor_of=instructor_of,
-        managers=managers,
-        decline_share=share,
-        delay_days=delay,
-    )
+    accepted, declined = _split(proposed)
     placed = {p.student_id for p in accepted}
-    remaining = [s for s in students if s.pk not in placed]
-    _run, proposed_2, instructor_of_2 = _finished_period_allocation(
+    _run, proposed_2 = _finished_period_allocation(
         number=3,
-        seed="20250828",
-        students=remaining,
+        seed="266540",
+        students=[s for s in students if s.pk not in placed],
         preferences=[p for p in preferences if p.student_id not in placed],
         run_at=second_at,
         commit=True,
         accepted=accepted,
         declined=declined,
+        decide=partial(
+            take_decisions,
+            rng=rng,
+            managers=managers,
+            decline_share=0.03,
+            delay_days={f: min(days, 3) for f, days in delay.items()},
+        ),
         **common,
     )
-    facilities_2 = {p.facility_id for p in proposed_2}
-    accepted_2, declined_2 = take_decisions(
-        rng=rng,
-        placements=proposed_2,
-        instructor_of=instructor_of_2,
-        managers=managers,
-        decline_share={f: 0.03 for f in facilities_2},
-        delay_days={f: min(delay.get(f, 2), 3) for f in facilities_2},
-    )
+    accepted_2, declined_2 = _split(proposed_2)
     return {
         "runs": 3,
         "students": len(students),

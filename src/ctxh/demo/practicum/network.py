@@ -25,7 +25,6 @@ from ctxh.practicum.models import (
 )
 from ctxh.workforce.models import FieldInstructor
 
-from ..network import allocate
 from .plan import FACILITY_ACCOUNTS, MASTER, OFFER_NOTES, U3, U4
 
 FEMALE_ONLY_SITES = 3
@@ -110,9 +109,13 @@ def load_network(*, rng: random.Random, by) -> Network:
             facility_groups.append(groups["violence_victims"])
         if facility.pk == khmer:
             site.language_required = KHMER
-            notes.append("Nhiều người được chăm sóc là đồng bào Khmer: cần sinh viên nói tiếng Khmer.")
+            notes.append(
+                "Nhiều người được chăm sóc là đồng bào Khmer: cần sinh viên nói tiếng Khmer."
+            )
         if facility.kind == Kind.REHAB_FACILITY:
-            notes.append("Tuân thủ nội quy an ninh của cơ sở; không mang điện thoại vào khu học viên.")
+            notes.append(
+                "Tuân thủ nội quy an ninh của cơ sở; không mang điện thoại vào khu học viên."
+            )
         site.requirements = "\n".join(notes)
         sites.append(site)
         memberships.extend((site, g) for g in facility_groups)
@@ -134,7 +137,7 @@ def _allowed(rng: random.Random, facility, n_instructors: int, combos: list, dem
         pick = rng.choices(plain, weights=[demand[c] for c in plain])[0]
         if pick not in chosen:
             chosen.append(pick)
-    if masters and facility.kind == Kind.PUBLIC_FACILITY and n_instructors >= 9:
+    if masters and facility.kind == Kind.PUBLIC_FACILITY and n_instructors >= 7:
         chosen.append(masters[0])
     return chosen
 
@@ -156,6 +159,17 @@ def _fit(budgets: list[float], allowed: list[list], targets: dict) -> list[dict]
             for c in row:
                 row[c] *= budget / total
     return cells
+
+
+def _round(total: int, shares: list[float]) -> list[int]:
+    """``total`` split in proportion to ``shares`` by largest remainder (Hamilton)."""
+    whole = sum(shares)
+    exact = [total * share / whole for share in shares]
+    parts = [int(x) for x in exact]
+    order = sorted(range(len(shares)), key=lambda i: (parts[i] - exact[i], i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
 
 
 def load_offers(
@@ -193,8 +207,7 @@ def load_offers(
     ]
     budgets = [b * seats / sum(budgets) for b in budgets]
     allowed = [
-        forced.get(f.code)
-        or _allowed(rng, f, len(network.instructors[f.pk]), combos, demand)
+        forced.get(f.code) or _allowed(rng, f, len(network.instructors[f.pk]), combos, demand)
         for f in network.facilities
     ]
     total_demand = sum(demand.values())
@@ -204,7 +217,7 @@ def load_offers(
     by_facility: dict[int, list[Offer]] = defaultdict(list)
     for facility, budget, row in zip(network.facilities, budgets, cells):
         kinds = sorted(row)
-        split = allocate(max(len(kinds), round(budget)), [round(row[c] * 1000) for c in kinds])
+        split = _round(max(len(kinds), round(budget)), [row[c] for c in kinds])
         for (practice_type, level), n in zip(kinds, split):
             if n < 1:
                 continue
@@ -245,6 +258,11 @@ def load_offers(
             for offer in dict.fromkeys(chosen):
                 links.append(through(offer_id=offer.pk, periodinstructor_id=pi.pk))
                 offer_instructors[offer.pk].append(pi)
+        staff = capacity[facility.pk]
+        for j, offer in enumerate(o for o in own if not offer_instructors[o.pk]):
+            pi = staff[j % len(staff)]  # more offers than instructors: one takes two
+            links.append(through(offer_id=offer.pk, periodinstructor_id=pi.pk))
+            offer_instructors[offer.pk].append(pi)
     through.objects.bulk_create(links)
 
     # A few popular offers cap how many seats one school may take.
@@ -271,4 +289,3 @@ def site_kinds(network: Network, offers: list[Offer]) -> None:
         types, levels = kinds[facility_id]
         site.practice_types, site.levels = sorted(types), sorted(levels)
     PracticeSite.objects.bulk_update(network.sites.values(), ["practice_types", "levels"])
-

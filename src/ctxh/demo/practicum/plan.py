@@ -105,20 +105,15 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
-def _semester(day: dt.date) -> tuple[str, int]:
-    """("I" or "II", first year of the school year) of the semester ``day`` falls in."""
-    return ("I", day.year) if day.month >= 8 else ("II", day.year - 1)
-
-
-def _period_name(semester: str, year: int) -> str:
-    return f"Kỳ thực tập học kỳ {semester}, năm học {year}–{year + 1}"
+def _period_name(starts: dt.date, ends: dt.date) -> str:
+    return f"Kỳ thực tập {starts:%m/%Y} – {ends:%m/%Y}"
 
 
 def current_dates(today: dt.date) -> PeriodDates:
     """The period at the preference stage: preferences close in five days."""
     starts = today + dt.timedelta(days=21)
     return PeriodDates(
-        name=_period_name(*_semester(starts)),
+        name=_period_name(starts, starts + dt.timedelta(weeks=15)),
         starts_on=starts,
         ends_on=starts + dt.timedelta(weeks=15),
         preference_deadline=_at(today + dt.timedelta(days=5), 17),
@@ -128,14 +123,12 @@ def current_dates(today: dt.date) -> PeriodDates:
 
 def finished_dates(today: dt.date) -> PeriodDates:
     """The previous semester's period, closed two weeks ago."""
-    semester, year = _semester(today + dt.timedelta(days=21))
-    previous = ("I", year) if semester == "II" else ("II", year - 1)
     ends = today - dt.timedelta(days=14)
     starts = ends - dt.timedelta(weeks=15)
     committed = _at(starts - dt.timedelta(days=32), 9)
     second = committed + dt.timedelta(days=12)
     return PeriodDates(
-        name=_period_name(*previous),
+        name=_period_name(starts, ends),
         starts_on=starts,
         ends_on=ends,
         preference_deadline=_at(starts - dt.timedelta(days=36), 17),

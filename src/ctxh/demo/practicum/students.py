@@ -54,7 +54,9 @@ def people(*, rng: random.Random, schools: dict[str, Organization]) -> list[Pers
             for _ in range(count):
                 seq += 1
                 gender = "female" if rng.random() < 0.78 else "male"
-                name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
+                name = (
+                    f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
+                )
                 year = BIRTH_YEAR.get(level) or rng.randint(1988, 1999)
                 spoken = []
                 if rng.random() < 0.15:
@@ -194,15 +196,20 @@ def rank_offers(
     first_choice = first_choice or {}
     entered_by = entered_by or {}
     preferences = []
+    # Eligibility depends on the round and the student's gender, vaccination and languages.
+    eligible_for: dict[tuple, list[Offer]] = {}
     for student in students:
         if student.pk in skip:
             continue
         rnd = student.round
-        eligible = [
-            o
-            for o in by_kind.get((rnd.practice_type, rnd.level), [])
-            if not ineligibility(student, o, sites.get(o.facility_id))
-        ]
+        key = (rnd.pk, student.gender, student.vaccinated, student.languages)
+        if key not in eligible_for:
+            eligible_for[key] = [
+                o
+                for o in by_kind.get((rnd.practice_type, rnd.level), [])
+                if not ineligibility(student, o, sites.get(o.facility_id))
+            ]
+        eligible = eligible_for[key]
         k = min(len(eligible), rng.choices([5, 4, 3, 2, 1], weights=[62, 14, 14, 6, 4])[0])
         k = min(k, max_choices)
         # Weighted sampling without replacement (Efraimidis–Spirakis keys).
@@ -225,4 +232,3 @@ def rank_offers(
         )
     Preference.objects.bulk_create(preferences, batch_size=2000)
     return preferences
-
