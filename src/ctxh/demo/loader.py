@@ -21,6 +21,7 @@ from ctxh.organizations.models import Kind, Organization, Ownership, ServiceType
 
 from . import network
 from . import organizations as data
+from . import practicum as practicum_data
 from . import workforce as workforce_data
 
 DEFAULT_PASSWORD = "ctxh-demo-2026"
@@ -40,6 +41,8 @@ class DemoReport:
     organizations_updated: int = 0
     users_created: int = 0
     people_created: int = 0
+    #: What the practicum's demo loaded (None: it was loaded before, nothing changed).
+    practicum: dict[str, int] | None = None
     accounts: list[tuple[DemoAccount, Organization]] = field(default_factory=list)
 
 
@@ -96,6 +99,8 @@ def accounts() -> list[DemoAccount]:
         DemoAccount("school1", "Hoàng Thị Mai", Role.SCHOOL_COORDINATOR, "DHLDXH-CS2"),
         DemoAccount("school2", "Ngô Văn Phúc", Role.SCHOOL_COORDINATOR, "DHKHXHNV-HCM"),
         DemoAccount("student1", "Nguyễn Văn An", Role.STUDENT, "DHLDXH-CS2"),
+        DemoAccount("student2", "Trần Thị Bích Ngọc", Role.STUDENT, "DHLDXH-CS2"),
+        DemoAccount("student3", "Lê Minh Khoa", Role.STUDENT, "DHKHXHNV-HCM"),
         DemoAccount("trainer1", "Huỳnh Thị Quyên", Role.TRAINER, "HCTXH"),
         DemoAccount("viewer1", "Trương Văn Sơn", Role.VIEWER, "SYT-HCM"),
     ]
@@ -196,4 +201,7 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, stdout=None) -> DemoReport:
         }
     )
     report.people_created = workforce_data.load_workforce()  # ~6,500, one audit event
+    # The practice network, ~1,050 students with accounts, the current and the finished
+    # period: a few summary audit events.
+    report.practicum = practicum_data.load_practicum(password=password)
     return report

@@ -296,6 +296,7 @@ def build_rows(seed: int = SEED) -> list[PersonChange]:
             )
         )
     _name_field_instructors(rng, rows)
+    _demo_account_instructors(rows)
     return rows
 
 
@@ -324,6 +325,57 @@ def _name_field_instructors(rng: random.Random, rows: list[PersonChange]) -> Non
                     issued_on=since - dt.timedelta(days=60),
                 )
             )
+
+
+#: The registry's persons behind the demo field-instructor accounts (loader.accounts()):
+#: (facility code, full name, gender, e-mail). The practicum demo finds them by e-mail.
+ACCOUNT_INSTRUCTORS = (
+    ("CS-001", "Đặng Thị Lan", Gender.FEMALE, "instructor1@demo.ctxh.vn"),
+    ("CS-030", "Bùi Văn Nam", Gender.MALE, "instructor2@demo.ctxh.vn"),
+)
+
+
+def _demo_account_instructors(rows: list[PersonChange]) -> None:
+    """Make the demo accounts' field instructors persons of the registry: a field
+    instructor of the account's facility of the same gender takes the account's name and
+    e-mail; a facility without one receives a field instructor of another non-public
+    facility that has several (same sector, so every count stays the same). No random
+    draw, so every other figure stays as before."""
+    for code, name, gender, email in ACCOUNT_INSTRUCTORS:
+        if any(row.person.email == email for row in rows):
+            continue
+        at_facility = [
+            row
+            for row in rows
+            if row.organization.code == code
+            and row.instructor is not None
+            and row.person.gender == gender
+        ]
+        if at_facility:
+            row = at_facility[0]
+        else:
+            target = next((row.organization for row in rows if row.organization.code == code), None)
+            if target is None:
+                continue
+            per_org: dict[int, int] = {}
+            for other in rows:
+                if other.instructor is not None:
+                    per_org[other.organization.pk] = per_org.get(other.organization.pk, 0) + 1
+            donors = [
+                other
+                for other in rows
+                if other.instructor is not None
+                and other.person.gender == gender
+                and other.organization.kind == target.kind
+                and other.organization.pk != target.pk
+                and per_org[other.organization.pk] > 1
+            ]
+            if not donors:
+                continue
+            row = donors[0]
+            row.organization = target
+        row.person.full_name = name
+        row.person.email = email
 
 
 def load_workforce(*, seed: int = SEED) -> int:

@@ -18,7 +18,8 @@ def test_demo_mirrors_the_articles_and_is_idempotent():
     assert facilities.filter(kind="rehab_facility").count() == 8
     assert facilities.filter(ownership="non_public").count() == 64
     assert orgs.filter(kind="school").count() == 7
-    assert User.objects.count() == 12
+    assert User.objects.filter(email__endswith="@demo.ctxh.vn").count() == 14  # one per role
+    assert User.objects.filter(email__endswith="@sv.demo.ctxh.vn").count() == 1047  # students
     events = AuditEvent.objects.count()
     assert events > 300
     snapshot = list(Organization.objects.values().order_by("id"))

@@ -30,6 +30,26 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(_("Workforce: already loaded, nothing changed."))
+        if report.practicum:
+            self.stdout.write(
+                _(
+                    "Practicum: %(sites)d practice sites, %(instructors)d field instructors, "
+                    "%(students)d students (%(accounts)d accounts created), %(seats)d seats, "
+                    "%(preferences)d preferences; the previous period: %(placed)d students "
+                    "placed."
+                )
+                % {
+                    "sites": report.practicum["sites"],
+                    "instructors": report.practicum["instructors"],
+                    "students": report.practicum["students"],
+                    "accounts": report.practicum["accounts_created"],
+                    "seats": report.practicum["seats"],
+                    "preferences": report.practicum["preferences"],
+                    "placed": report.practicum["placed"],
+                }
+            )
+        else:
+            self.stdout.write(_("Practicum: already loaded, nothing changed."))
         if quiet:
             return
         self.stdout.write("")

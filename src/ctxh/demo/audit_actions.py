@@ -1,0 +1,12 @@
+"""Phrases of the audit action codes the demo loader writes (read by ctxh.core.audit_actions)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "practicesite.bulk_load": _("Loaded practice sites in bulk"),
+    "user.bulk_load": _("Created student accounts in bulk"),
+    "placementperiod.bulk_load": _(
+        "Loaded a placement period in bulk (rounds, students, offers, preferences)"
+    ),
+    "allocationrun.bulk_load": _("Loaded a period's allocation runs and decisions in bulk"),
+}
