@@ -11,7 +11,7 @@ class PracticumConfig(AppConfig):
 
         register(NavItem(_("Practicum"), "practicum:board", "practicum.PlacementPeriod", order=40))
         _register_permissions()
-        from . import panels  # noqa: F401  (home panels and to-dos register themselves)
+        from . import jobs, panels  # noqa: F401  (job handlers, home panels and to-dos register)
 
 
 def _register_permissions() -> None:

@@ -11,6 +11,10 @@ ACTIONS = {
     "placement.accept": _("Accepted a student"),
     "placement.decline": _("Declined a student"),
     "placement.withdraw": _("Withdrew a placement"),
+    "placement.move": _("Moved a student to another offer"),
+    "allocationrun.start": _("Started an allocation run"),
+    "allocationrun.commit": _("Committed an allocation run into proposals"),
+    "allocationrun.export": _("Downloaded the outcomes of an allocation run"),
 }
 
 # The page an audit row links to (see workforce/audit_actions.py).

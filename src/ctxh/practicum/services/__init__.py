@@ -1,0 +1,1 @@
+"""Every write of the practicum, one module per area (``allocation``: runs, commit, moves)."""
