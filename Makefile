@@ -113,6 +113,7 @@ bench: env
 	$(BIN)/python bench/people_list.py
 	$(BIN)/python bench/import_export.py
 	$(BIN)/python bench/accounts.py
+	$(BIN)/python bench/practicum.py
 
 # Extract strings (needs GNU gettext's xgettext), then compile with polib (no gettext needed).
 messages: env
