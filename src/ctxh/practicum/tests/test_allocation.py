@@ -417,3 +417,50 @@ def test_the_programme_board_in_constant_queries(
     assert board_programme.context(request, city.period) is None
     page = client_for(city.programme).get(f"/practicum/?period={city.period.pk}")
     assert 'data-testid="board-programme"' in page.content.decode()
+
+
+def test_a_failing_run_says_why_and_stores_nothing(
+    city, django_capture_on_commit_callbacks, monkeypatch
+):
+    from ctxh import matching
+
+    def broken(problem):
+        raise ValueError("unknown site 'x' in a preference list")
+
+    monkeypatch.setattr(matching, "allocate", broken)
+    run = run_now(city, django_capture_on_commit_callbacks, seed=1)
+    assert run.status == AllocationRun.Status.FAILED
+    assert "unknown site" in run.summary["error"]
+    assert run.job.status == Job.Status.FAILED and "unknown site" in run.job.error
+    assert not AllocationOutcome.objects.filter(run=run).exists()
+    with pytest.raises(ValidationError):
+        allocation_commit(run=run, by=city.programme)
+
+
+def test_a_stale_second_run_is_not_committed(city, django_capture_on_commit_callbacks):
+    run = run_now(city, django_capture_on_commit_callbacks, seed=6)
+    allocation_commit(run=run, by=city.programme)
+    Placement.objects.filter(offer=city.o1).update(status=Placement.Status.DECLINED)
+    second = run_now(city, django_capture_on_commit_callbacks, seed=6, kind="second")
+    placed = AllocationOutcome.objects.filter(run=second, offer__isnull=False)
+    assert placed.exists()
+    # Meanwhile every seat it counted on is given by hand: committing would exceed them.
+    for outcome in placed:
+        Offer.objects.filter(pk=outcome.offer_id).update(seats=1)
+        Placement.objects.create(
+            student=Student.objects.exclude(placements__status__in=Placement.ACTIVE)
+            .exclude(pk__in=placed.values("student_id"))
+            .first()
+            or outcome.student,
+            offer=outcome.offer,
+            period=city.period,
+            school=outcome.student.school,
+            facility=outcome.offer.facility,
+            proposed_at=timezone.now(),
+        )
+        break
+    with pytest.raises(ValidationError) as stale:
+        allocation_commit(run=second, by=city.programme)
+    assert stale.value.code == "stale"
+    second.refresh_from_db()
+    assert second.status == AllocationRun.Status.READY
