@@ -114,6 +114,7 @@ bench: env
 	$(BIN)/python bench/import_export.py
 	$(BIN)/python bench/accounts.py
 	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/practicum.py
 
 # Extract strings (needs GNU gettext's xgettext), then compile with polib (no gettext needed).
 messages: env

@@ -14,7 +14,7 @@ class PracticumConfig(AppConfig):
             NavItem(_("Practice network"), "practicum:network", "practicum.PracticeSite", order=41)
         )
         _register_permissions()
-        from . import panels  # noqa: F401  (home panels and to-dos register themselves)
+        from . import jobs, panels  # noqa: F401  (job handlers, home panels and to-dos register)
 
 
 def _register_permissions() -> None:

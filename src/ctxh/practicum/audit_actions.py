@@ -28,6 +28,10 @@ ACTIONS = {
     "offer.reopen": _("Reopened a withdrawn practicum offer as a draft"),
     "offer.preferences_removed": _("Removed the preferences for a withdrawn offer"),
     "preference.set": _("Set a student's ranking of offers"),
+    "placement.move": _("Moved a student to another offer"),
+    "allocationrun.start": _("Started an allocation run"),
+    "allocationrun.commit": _("Committed an allocation run into proposals"),
+    "allocationrun.export": _("Downloaded the outcomes of an allocation run"),
 }
 
 # The page an audit row links to (see workforce/audit_actions.py).

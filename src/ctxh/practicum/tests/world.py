@@ -194,3 +194,27 @@ def add_practicum(world) -> None:
         level="university_4",
         seats=2,
     )
+    # --- allocation: a ready second run of the past period (for the run pages) ---
+    from ctxh.practicum.models import AllocationOutcome
+
+    w.run_ready = AllocationRun.objects.create(
+        period=w.past_period,
+        number=2,
+        kind=AllocationRun.Kind.SECOND,
+        seed="7",
+        status=AllocationRun.Status.READY,
+        created_by=w.programme,
+        summary={
+            "students": 1,
+            "placed": 0,
+            "first_choice": 0,
+            "top_three": 0,
+            "unplaced": 1,
+            "mean_rank": None,
+            "seats": 4,
+            "unfilled_seats": 4,
+            "schools": [],
+            "facilities": [],
+        },
+    )
+    AllocationOutcome.objects.create(run=w.run_ready, student=past["a"][0], offer=None)

@@ -1,5 +1,6 @@
 """The practicum's pages, one module per area; ``urlpatterns`` gathers theirs."""
 
+from .allocation import urlpatterns as _allocation
 from .board import urlpatterns as _board
 from .letters import urlpatterns as _letters
 from .network import urlpatterns as _network
@@ -8,4 +9,13 @@ from .periods import urlpatterns as _periods
 from .preferences import urlpatterns as _preferences
 from .rounds import urlpatterns as _rounds
 
-urlpatterns = [*_board, *_letters, *_network, *_offers, *_periods, *_preferences, *_rounds]
+urlpatterns = [
+    *_board,
+    *_allocation,
+    *_letters,
+    *_network,
+    *_offers,
+    *_periods,
+    *_preferences,
+    *_rounds,
+]
