@@ -40,7 +40,9 @@ URL_MAX = Notification._meta.get_field("url").max_length
 
 
 def _format(message, params: dict) -> str:
-    return str(message) % params if params else str(message)
+    # ``message % params`` (not ``str(message) % …``): a lazy plural picks its form from
+    # the parameters.
+    return str(message % params) if params else str(message)
 
 
 #: ``translatable(_("%(name)s was accepted"), name=…)``: a lazy string, translated when

@@ -184,3 +184,6 @@ def add_practicum(world) -> None:
                 proposed_at=now - dt.timedelta(days=3),
             ),
         )
+
+    # Acceptance: the account of placement A's student (sees their own placement only).
+    w.past_student_a = w.placement_a.student.user

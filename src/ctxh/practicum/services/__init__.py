@@ -1,0 +1,1 @@
+"""The practicum's writes, one module per area (every write is a service)."""
