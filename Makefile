@@ -111,6 +111,7 @@ bench: env
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/people_list.py
+	$(BIN)/python bench/practicum_pages.py
 	$(BIN)/python bench/import_export.py
 	$(BIN)/python bench/accounts.py
 	$(BIN)/python bench/documents.py

@@ -198,6 +198,7 @@ class PermissionWorld:
         "coordinator_b",
         "student_b",
         "instructor_a",
+        "past_student_a",  # placement_a's student (practicum acceptance)
     )
 
     def __init__(self):

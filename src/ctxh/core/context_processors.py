@@ -1,4 +1,7 @@
-"""Template context shared by every page: the agency's name and the user's navigation."""
+"""Template context shared by every page: the agency's name, the user's navigation and
+their unread notifications."""
+
+import functools
 
 from django.conf import settings
 
@@ -7,7 +10,16 @@ from .navigation import navigation_for
 
 def site(request):
     user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
     return {
         "agency_name": settings.CTXH_AGENCY_NAME,
-        "nav_items": navigation_for(request) if user and user.is_authenticated else [],
+        "nav_items": navigation_for(request) if signed_in else [],
+        # A callable: the one COUNT runs only when a page shows the badge, at most once.
+        "unread_notifications": _unread(user) if signed_in else 0,
     }
+
+
+def _unread(user):
+    from .notifications import unread_count
+
+    return functools.cache(lambda: unread_count(user))

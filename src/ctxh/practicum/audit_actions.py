@@ -36,3 +36,11 @@ ACTIONS = {
 
 # The page an audit row links to (see workforce/audit_actions.py).
 OBJECT_URLS: dict = {}
+
+# Acceptance (step 6).
+ACTIONS.update(
+    {
+        "placementperiod.remind": _("Reminded a facility of proposals awaiting its decision"),
+        "placement.export": _("Downloaded the list of accepted students"),
+    }
+)

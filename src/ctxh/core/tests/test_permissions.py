@@ -123,7 +123,30 @@ CASES = register(
         forbidden_role=("programme", "nobody"),
         writes=Job,
     ),
+    # Notifications are personal: one's own list; another's notification is not found.
+    ViewCase(
+        "core:notifications",
+        allowed=("manager_a", "student", "nobody"),
+        allowed_status={"get": 200, "post": 302},
+        everyone=True,
+    ),
+    ViewCase(
+        "core:notification_open",
+        kwargs=lambda w: {"pk": _notification(w).pk},
+        allowed=("manager_a",),
+        other_org=("manager_b", "programme", "nobody"),
+        allowed_status=302,
+        everyone=True,
+    ),
 )
+
+
+def _notification(w):
+    from ctxh.core.models import Notification
+
+    return Notification.objects.create(
+        recipient=w.manager_a, title="Có đề xuất mới", url="/practicum/"
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

@@ -218,3 +218,5 @@ def add_practicum(world) -> None:
         },
     )
     AllocationOutcome.objects.create(run=w.run_ready, student=past["a"][0], offer=None)
+    # Acceptance: the account of placement A's student (sees their own placement only).
+    w.past_student_a = w.placement_a.student.user
