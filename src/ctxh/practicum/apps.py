@@ -10,9 +10,6 @@ class PracticumConfig(AppConfig):
         from ctxh.core.navigation import NavItem, register
 
         register(NavItem(_("Practicum"), "practicum:board", "practicum.PlacementPeriod", order=40))
-        register(
-            NavItem(_("Practice network"), "practicum:network", "practicum.PracticeSite", order=41)
-        )
         _register_permissions()
         from . import jobs, panels  # noqa: F401  (job handlers, home panels and to-dos register)
 

@@ -380,9 +380,80 @@ def allocation_commit(*, run: AllocationRun, by) -> AllocationRun:
 
 
 def _after_commit(run: AllocationRun) -> None:
-    """Once the commit is saved: tell the students, schools and facilities (the lead wires
-    ctxh.core.notifications here); for now it only logs."""
-    logger.info("Allocation run %s of period %s committed", run.pk, run.period_id)
+    """Once the commit is saved, tell everyone concerned, one notification per group:
+    each facility's managers (how many students to decide on, and by when), each school's
+    coordinators, and each proposed student (in the app only: ten thousand e-mails do not
+    belong in a page's request; the facility and school e-mails carry the news)."""
+    from collections import defaultdict
+
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy, ngettext_lazy
+
+    from ctxh.accounts.roles import Role
+    from ctxh.core.notifications import notify, translatable
+
+    from .acceptance import members
+
+    rows = list(
+        Placement.objects.filter(run=run, status=Placement.Status.PROPOSED).values_list(
+            "facility_id", "facility__name", "school_id", "student__user_id"
+        )
+    )
+    logger.info(
+        "Allocation run %s of period %s committed: %d proposals", run.pk, run.period_id, len(rows)
+    )
+    if not rows:
+        return
+    deadline = timezone.localtime(run.period.acceptance_deadline).strftime("%H:%M %d/%m/%Y")
+    board = reverse("practicum:board") + f"?period={run.period_id}"
+    by_facility: dict[int, list] = defaultdict(list)
+    by_school: dict[int, int] = defaultdict(int)
+    for facility_id, facility_name, school_id, user_id in rows:
+        by_facility[(facility_id, facility_name)].append(user_id)
+        by_school[school_id] += 1
+    proposals = reverse("practicum:proposals") + f"?period={run.period_id}"
+    from ctxh.accounts.models import User
+
+    students = User.objects.in_bulk([row[3] for row in rows])
+    for (facility_id, facility_name), user_ids in by_facility.items():
+        notify(
+            users=members([facility_id], Role.FACILITY_MANAGER),
+            title=translatable(
+                ngettext_lazy(
+                    "%(count)d student proposed to your facility: decide by %(deadline)s",
+                    "%(count)d students proposed to your facility: decide by %(deadline)s",
+                    "count",
+                ),
+                count=len(user_ids),
+                deadline=deadline,
+            ),
+            url=proposals + f"&facility={facility_id}",
+        )
+        notify(
+            users=[students[user_id] for user_id in user_ids if user_id in students],
+            title=translatable(
+                gettext_lazy("You are proposed for practice at %(facility)s"),
+                facility=facility_name,
+            ),
+            body=translatable(
+                gettext_lazy("The facility decides by %(deadline)s."), deadline=deadline
+            ),
+            url=board,
+            email=False,
+        )
+    for school_id, count in by_school.items():
+        notify(
+            users=members([school_id], Role.SCHOOL_COORDINATOR),
+            title=translatable(
+                ngettext_lazy(
+                    "The allocation proposed a place to %(count)d of your students",
+                    "The allocation proposed places to %(count)d of your students",
+                    "count",
+                ),
+                count=count,
+            ),
+            url=board,
+        )
 
 
 def record_run_export(*, run: AllocationRun, by, count: int) -> None:

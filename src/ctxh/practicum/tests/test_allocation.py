@@ -254,6 +254,13 @@ def test_a_run_end_to_end_explained_compared_and_committed(
     assert set(proposals.values_list("run_id", flat=True)) == {run.pk}
     event = AuditEvent.objects.get(action="allocationrun.commit")
     assert event.new_values["proposals"] == 2 and event.actor == city.programme
+    # Each proposed student is told in the app; facilities and schools by e-mail too.
+    from ctxh.core.models import Notification
+
+    for placement in proposals:
+        assert Notification.objects.filter(
+            recipient=placement.student.user, title__contains=placement.facility.name
+        ).exists()
     assert AuditEvent.objects.filter(action="placementperiod.commit").exists()
     # Committed once per period: neither this run again nor another main run.
     with pytest.raises(ValidationError):

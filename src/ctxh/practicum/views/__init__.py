@@ -1,8 +1,8 @@
 """The practicum's pages, one module per area; ``urlpatterns`` gathers theirs."""
 
-from .board import urlpatterns as _board
 from .acceptance import urlpatterns as _acceptance
 from .allocation import urlpatterns as _allocation
+from .board import urlpatterns as _board
 from .letters import urlpatterns as _letters
 from .network import urlpatterns as _network
 from .offers import urlpatterns as _offers
@@ -10,4 +10,14 @@ from .periods import urlpatterns as _periods
 from .preferences import urlpatterns as _preferences
 from .rounds import urlpatterns as _rounds
 
-urlpatterns = [*_board, *_acceptance, *_allocation, *_letters, *_network, *_offers, *_periods, *_preferences, *_rounds]
+urlpatterns = [
+    *_board,
+    *_acceptance,
+    *_allocation,
+    *_letters,
+    *_network,
+    *_offers,
+    *_periods,
+    *_preferences,
+    *_rounds,
+]
