@@ -50,11 +50,8 @@
     var sites = JSON.parse(source.textContent || "[]");
     var markers = {};
     var bounds = [];
-    sites.forEach(function (s) {
-      var marker = L.circleMarker([s.lat, s.lng], {
-        radius: 7, weight: 2, color: "#0b5394", fillColor: s.seats ? "#38a169" : "#ffffff",
-        fillOpacity: 0.9,
-      }).addTo(map);
+    // The popup is built as DOM nodes (text, never HTML): a site's name cannot inject markup.
+    function popupContent(s) {
       var box = el("div");
       var link = el("a", "fw-semibold", s.name);
       link.href = data.detailUrl.replace(/\/0\/$/, "/" + s.id + "/");
@@ -62,7 +59,14 @@
       if (s.address) box.appendChild(el("div", "small text-muted", s.address));
       box.appendChild(el("div", "small",
         data.labelInstructors + ": " + s.instructors + " · " + data.labelSeats + ": " + s.seats));
-      marker.bindPopup(box);
+      return box;
+    }
+    sites.forEach(function (s) {
+      var marker = L.circleMarker([s.lat, s.lng], {
+        radius: 7, weight: 2, color: "#0b5394", fillColor: s.seats ? "#38a169" : "#ffffff",
+        fillOpacity: 0.9,
+      }).addTo(map);
+      marker.bindPopup(popupContent(s));
       marker.bindTooltip(el("span", null, s.name));
       markers[s.id] = marker;
       bounds.push([s.lat, s.lng]);
