@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ctxh.documents",
     "ctxh.workforce",
     "ctxh.practicum",
+    "ctxh.training",
     "ctxh.demo",
 ]
 

@@ -198,6 +198,10 @@ class PermissionWorld:
         "coordinator_b",
         "student_b",
         "instructor_a",
+        # The training's (ctxh.training.tests.world).
+        "trainer",
+        "trainer_b",
+        "person_user_a",
         "past_student_a",  # placement_a's student (practicum acceptance)
     )
 
@@ -281,8 +285,10 @@ class PermissionWorld:
             "bad.errors.xlsx", ContentFile(b"PK-errors"), save=True
         )
         from ctxh.practicum.tests.world import add_practicum
+        from ctxh.training.tests.world import add_training
 
         add_practicum(self)
+        add_training(self)
         self._clients: dict[str, Client] = {}
 
     def user(self, name: str):

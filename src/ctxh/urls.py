@@ -25,6 +25,7 @@ urlpatterns = [
     path("imports/", include("ctxh.core.importing.urls")),
     path("workforce/", include("ctxh.workforce.urls")),
     path("practicum/", include("ctxh.practicum.urls")),
+    path("training/", include("ctxh.training.urls")),
     path("documents/", include("ctxh.documents.urls")),
     path("verify/", include("ctxh.documents.public_urls")),
     path("", include("ctxh.core.urls")),

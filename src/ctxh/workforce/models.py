@@ -187,6 +187,16 @@ class Person(models.Model):
     )
     search_text = models.TextField(editable=False, default="")
     sort_key = models.CharField(editable=False, max_length=255, default="", blank=True)
+    # The person's own account, when they have one: they see their own training,
+    # certificates and, as a field instructor, their students.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
     consent_at = models.DateTimeField(
         _("consent recorded at"),
         null=True,
@@ -438,6 +448,10 @@ class WorkforceTarget(models.Model):
         FACILITIES_WITH_STAFF = (
             "facilities_with_staff",
             _("Facilities with social-work staff"),
+        )
+        WORKFORCE_TRAINED = (
+            "workforce_trained",
+            _("Workforce trained in the last years"),
         )
 
     indicator = models.CharField(_("indicator"), max_length=40, choices=Indicator.choices)

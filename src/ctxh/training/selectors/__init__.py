@@ -1,0 +1,1 @@
+"""The training app's reads shared by pages, exports and statistics."""
