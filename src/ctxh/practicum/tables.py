@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Placement, Student
@@ -44,6 +46,23 @@ class RoundStudentTable(tables.Table):
     def render_gender(self, record):
         return record.get_gender_display()
 
+    def __init__(self, *args, may_rank: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_rank = may_rank
+
+    def render_preference_count(self, record, value):
+        # The coordinator enters or corrects a student's ranking from here (step 4).
+        if not self.may_rank:
+            return value
+        url = reverse("practicum:student_preferences", args=[record.pk])
+        return format_html(
+            '<a href="{}" data-testid="preferences-{}">{}</a>', url, record.pk, value
+        )
+
     def render_placement_facility(self, record, value):
         status = dict(Placement.Status.choices).get(record.placement_status, "")
-        return f"{value} ({str(status).lower()})" if status else value
+        text = f"{value} ({str(status).lower()})" if status else value
+        if not record.placement_id:
+            return text
+        url = reverse("practicum:placement_detail", args=[record.placement_id])
+        return format_html('<a href="{}" data-testid="placement-{}">{}</a>', url, record.pk, text)

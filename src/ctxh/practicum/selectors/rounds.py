@@ -32,12 +32,14 @@ def _active_placement(field: str):
 
 def round_students(*, round: Round, q: str = ""):  # noqa: A002 - the domain's word
     """The students of ``round`` with ``preference_count`` and their active placement's
-    facility name and status (``placement_facility``, ``placement_status``), searched
+    facility name, status and id (``placement_facility``, ``placement_status``,
+    ``placement_id``), searched
     accent-insensitively by name, code or e-mail; best matches first, then by name."""
     students = Student.objects.filter(round=round).annotate(
         preference_count=_preference_count(),
         placement_facility=Subquery(_active_placement("facility__name")),
         placement_status=Subquery(_active_placement("status")),
+        placement_id=Subquery(_active_placement("pk")),
     )
     return ranked_search(students, q)
 

@@ -26,6 +26,7 @@ from ctxh.core.permissions import require
 from ctxh.core.roles import Role
 from ctxh.core.scoping import scope_for
 from ctxh.core.transitions import available_transitions
+from ctxh.documents.models import Document
 from ctxh.organizations.models import Organization
 
 from ..models import Offer, PeriodInstructor, Placement, PlacementPeriod
@@ -249,6 +250,15 @@ def placement_detail(request, pk: int):
     ).select_related("actor")
     moves = {target: move for target, move in available_transitions(placement, request.user)}
     can_accept = Placement.Status.ACCEPTED in moves
+    # The letters of the placement, for those who issue them or hold them (the student).
+    own = placement.student.user_id == request.user.pk
+    issues = scope_for(request.user, Document, "issue")
+    active = placement.status in Placement.ACTIVE
+    letter_links = {
+        "referral": active and (own or issues.covers(placement.school_id)),
+        "acceptance": placement.status == Placement.Status.ACCEPTED
+        and (own or issues.covers(placement.facility_id)),
+    }
     return render(
         request,
         "practicum/placement_detail.html",
@@ -257,6 +267,7 @@ def placement_detail(request, pk: int):
             "history": audit_display.present(events.order_by("created_at", "id"), request.user),
             "can_accept": can_accept,
             "can_decline": Placement.Status.DECLINED in moves,
+            "letter_links": letter_links,
             "instructors": _instructor_options([placement.offer_id], placement.period).get(
                 placement.offer_id, []
             )

@@ -21,7 +21,7 @@ from ctxh.organizations.models import Kind, Organization
 
 from ..forms.periods import RoundForm, StudentForm
 from ..importing import KIND_NAME
-from ..models import PlacementPeriod, Round, Student
+from ..models import PlacementPeriod, Preference, Round, Student
 from ..selectors.rounds import round_counts, round_list, round_students
 from ..services.rounds import ROUND_FIELDS, round_create, round_update
 from ..services.students import STUDENT_FIELDS, student_save
@@ -133,7 +133,8 @@ def round_detail(request, pk: int):
     """A round: its numbers, its students (search, sort, pages), export and import."""
     rnd = _round(request, pk)
     q = request.GET.get("q", "")[:200]
-    table = RoundStudentTable(round_students(round=rnd, q=q))
+    may_rank = scope_for(request.user, Preference, "change").covers(rnd.school)
+    table = RoundStudentTable(round_students(round=rnd, q=q), may_rank=may_rank)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
         request,
