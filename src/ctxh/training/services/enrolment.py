@@ -218,7 +218,9 @@ def decide(*, enrollments: Iterable[Enrollment], to: str, by) -> Decision:
             code="finished",
         )
     rows = sorted(
-        Enrollment.objects.select_for_update().filter(pk__in=ids).select_related("person"),
+        Enrollment.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("person"),
         key=_order,
     )
     result = Decision()
