@@ -10,6 +10,8 @@ class TrainingConfig(AppConfig):
         from ctxh.core.navigation import NavItem, register
 
         register(NavItem(_("Training"), "training:index", "training.TrainingClass", order=50))
+        from . import panels  # noqa: F401  (the home page's to-dos register)
+
         _register_permissions()
 
 

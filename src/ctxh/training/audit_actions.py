@@ -11,6 +11,18 @@ ACTIONS = {
     "enrollment.waitlist": _("Put a participant on the waiting list"),
     "enrollment.decline": _("Declined a participant"),
     "enrollment.withdraw": _("Withdrew a participant"),
+    # --- classes, catalogue, nominations ---
+    "course.create": _("Added a course to the catalogue"),
+    "course.update": _("Edited a course"),
+    "trainingclass.create": _("Planned a class"),
+    "trainingclass.update": _("Edited a class"),
+    "classsession.create": _("Added a session to a class"),
+    "classsession.update": _("Edited a class session"),
+    "classsession.delete": _("Deleted a class session"),
+    "enrollment.nominate": _("Nominated staff to a class"),
+    "enrollment.self_register": _("Registered for a class"),
+    "enrollment.add_external": _("Added a participant from outside the registry"),
+    "enrollment.link": _("Linked a participant to the workforce registry"),
 }
 
 # The page an audit row links to (see workforce/audit_actions.py).
