@@ -15,6 +15,19 @@ from ctxh.workforce.models import Person
 from .catalogue import ClassSession, TrainingClass
 
 
+def may_withdraw(by, enrollment) -> bool:
+    """Who may withdraw a participant: their organisation (it nominated them), the class's
+    organiser (it accepted them), or the participant themself."""
+    from ctxh.core.scoping import scope_for
+
+    if getattr(by, "pk", None) and enrollment.person_id and enrollment.person.user_id == by.pk:
+        return True
+    return any(
+        scope_for(by, Enrollment, action).covers_object(enrollment)
+        for action in ("nominate", "decide")
+    )
+
+
 class Enrollment(models.Model):
     """A participant in a class: a person of the workforce registry, or someone outside it
     (``person`` empty, ``full_name``/``date_of_birth``/``cccd`` given) who is then offered
@@ -44,14 +57,14 @@ class Enrollment(models.Model):
             Status.ACCEPTED: Transition("accept", permission="decide", label=_("Accept")),
             Status.WAITLISTED: Transition("waitlist", permission="decide", label=_("Waiting list")),
             Status.DECLINED: Transition("decline", permission="decide", label=_("Decline")),
-            Status.WITHDRAWN: Transition("withdraw", permission="nominate", label=_("Withdraw")),
+            Status.WITHDRAWN: Transition("withdraw", permission=may_withdraw, label=_("Withdraw")),
         },
         Status.WAITLISTED: {
             Status.ACCEPTED: Transition("accept", permission="decide", label=_("Accept")),
-            Status.WITHDRAWN: Transition("withdraw", permission="nominate", label=_("Withdraw")),
+            Status.WITHDRAWN: Transition("withdraw", permission=may_withdraw, label=_("Withdraw")),
         },
         Status.ACCEPTED: {
-            Status.WITHDRAWN: Transition("withdraw", permission="nominate", label=_("Withdraw")),
+            Status.WITHDRAWN: Transition("withdraw", permission=may_withdraw, label=_("Withdraw")),
         },
         Status.DECLINED: {},
         Status.WITHDRAWN: {},

@@ -164,11 +164,16 @@ def test_withdrawing_a_waiting_person_moves_nobody(w):
     assert klass.enrollments.filter(status=S.ACCEPTED).count() == 1
 
 
-def test_withdraw_only_by_the_participants_organisation(w):
+def test_withdraw_by_the_organisation_the_organiser_or_the_person_only(w):
     with pytest.raises(PermissionDenied):
         services.withdraw(enrollment=w.enrollment_a, by=w.manager_b)
     with pytest.raises(PermissionDenied):
-        services.withdraw(enrollment=w.enrollment_a, by=w.trainer)
+        services.withdraw(enrollment=w.enrollment_a, by=w.trainer_b)
+    with pytest.raises(PermissionDenied):
+        services.withdraw(enrollment=w.enrollment_a, by=w.viewer)
+    # The person themself may (their own account, through Person.user).
+    services.withdraw(enrollment=w.enrollment_a, by=w.person_user_a, reason="Bận công tác")
+    assert Enrollment.objects.get(pk=w.enrollment_a.pk).status == S.WITHDRAWN
 
 
 def test_raising_the_capacity_moves_the_waiting_list_up(w):

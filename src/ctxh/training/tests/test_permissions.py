@@ -238,9 +238,10 @@ CLASS_CASES = register(
     ViewCase(
         "training:withdraw",
         kwargs=lambda w: {"pk": w.enrollment_a.pk},
-        allowed=("manager_a", "programme"),
-        other_org=("manager_b",),
-        forbidden_role=("trainer", "viewer"),
+        # Their organisation, the class's organiser, the programme office, the person.
+        allowed=("manager_a", "programme", "trainer", "person_user_a"),
+        other_org=("manager_b", "trainer_b"),
+        forbidden_role=("viewer",),
         data=lambda w: {"reason": "Nghỉ phép"},
         writes=True,
     ),

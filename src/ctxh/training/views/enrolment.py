@@ -24,6 +24,7 @@ from ctxh.workforce.models import Person
 from ..forms.common import organizations_for
 from ..forms.enrolment import CreatePersonForm, DecideForm, ExternalParticipantForm, WithdrawForm
 from ..models import Enrollment, TrainingClass
+from ..models.enrolment import may_withdraw
 from ..services import enrolment as services
 from .common import PER_PAGE, class_for, error_messages
 
@@ -128,8 +129,10 @@ def decide(request, pk: int):
 @login_required
 def withdraw(request, pk: int):
     """A confirmation with the reason, then the withdrawal."""
-    enrollment = get_visible_or_404(request.user, Enrollment, "nominate", pk=pk)
+    enrollment = get_visible_or_404(request.user, Enrollment, "view", pk=pk)
     enrollment = Enrollment.objects.select_related("training_class", "person").get(pk=enrollment.pk)
+    if not may_withdraw(request.user, enrollment):
+        raise PermissionDenied
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
