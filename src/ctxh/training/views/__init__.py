@@ -1,5 +1,9 @@
 """The training's pages, one module per area; ``urlpatterns`` gathers theirs."""
 
+from .attendance import urlpatterns as _attendance
+from .certificates import urlpatterns as _certificates
 from .classes import urlpatterns as _classes
+from .degree import urlpatterns as _degree
+from .me import urlpatterns as _me
 
-urlpatterns = [*_classes]
+urlpatterns = [*_classes, *_attendance, *_certificates, *_me, *_degree]
