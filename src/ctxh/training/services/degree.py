@@ -36,13 +36,14 @@ def degree_save(*, by, degree: DegreeTraining | None = None, **fields) -> Degree
     if unknown:
         raise TypeError(f"Unknown degree training fields: {sorted(unknown)}")
     action = "add" if degree is None else "change"
-    if degree is not None and not may(by, DegreeTraining, "change", degree.organization):
-        raise PermissionDenied(_("You may not change this degree training."))
     with transaction.atomic():
         if degree is None:
             degree = DegreeTraining()
         else:
+            # As stored (a form may have changed the instance it was given).
             degree = DegreeTraining.objects.select_for_update().get(pk=degree.pk)
+            if not may(by, DegreeTraining, "change", degree.organization):
+                raise PermissionDenied(_("You may not change this degree training."))
         with audit.tracking(
             degree,
             actor=by,

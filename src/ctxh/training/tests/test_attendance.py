@@ -173,9 +173,7 @@ def test_checkin_by_someone_not_accepted_writes_nothing(world):
     before = database_snapshot()
     for user in (w.nobody, w.trainer):
         with pytest.raises(ValidationError, match="không phải là học viên"):
-            service.checkin(
-                token=w.morning.checkin_token, user=user, now=_at(w.morning.date, 8, 0)
-            )
+            service.checkin(token=w.morning.checkin_token, user=user, now=_at(w.morning.date, 8, 0))
     Enrollment.objects.filter(pk=w.enrollment_a.pk).update(status="withdrawn")
     with pytest.raises(ValidationError):
         service.checkin(
@@ -261,11 +259,14 @@ def test_scores_out_of_range_write_nothing(world):
                 by=w.trainer,
             )
     assert database_snapshot() == before
-    assert service.scores_set(
-        training_class=w.training_class,
-        scores={w.enrollment_a.pk: "8,5", w.enrollment_b.pk: ""},
-        by=w.trainer,
-    ) == 1
+    assert (
+        service.scores_set(
+            training_class=w.training_class,
+            scores={w.enrollment_a.pk: "8,5", w.enrollment_b.pk: ""},
+            by=w.trainer,
+        )
+        == 1
+    )
     w.enrollment_a.refresh_from_db()
     assert w.enrollment_a.test_score == Decimal("8.5")
 
