@@ -17,19 +17,21 @@ def _register_permissions() -> None:
     """The documents' rows of the one permission table.
 
     An organisation issues, voids and re-issues its own documents and keeps its own signer
-    settings (the school's coordinator, the facility's manager); the programme office acts
+    settings (the school's coordinator, the facility's manager, the trainer's organisation
+    for the certificates of the classes it organises); the programme office acts
     for any organisation; the viewer reads. Anyone, signed in or not, may verify a document
     by its code (the public page asks no permission).
     """
     from ctxh.core.roles import ALL, ORG, Role, register
 
-    po, vw, sc, fm = (
+    po, vw, sc, fm, tr = (
         Role.PROGRAMME_OFFICE,
         Role.VIEWER,
         Role.SCHOOL_COORDINATOR,
         Role.FACILITY_MANAGER,
+        Role.TRAINER,
     )
-    own = {po: ALL, sc: ORG, fm: ORG}
+    own = {po: ALL, sc: ORG, fm: ORG, tr: ORG}
     register(
         "documents.document",
         {"view": {**own, vw: ALL}, "issue": own, "void": own},

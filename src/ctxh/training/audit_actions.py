@@ -27,3 +27,14 @@ ACTIONS = {
 
 # The page an audit row links to (see workforce/audit_actions.py).
 OBJECT_URLS: dict = {}
+
+# --- attendance, certificates, degree ---
+ACTIONS |= {
+    "attendance.mark": _("Recorded the attendance of a session"),
+    "attendance.checkin": _("Checked in to a session by QR code"),
+    "enrollment.scores": _("Entered test scores"),
+    "trainingclass.completion": _("Computed who completed a class"),
+    "degreetraining.create": _("Recorded a degree training"),
+    "degreetraining.update": _("Changed a degree training"),
+}
+OBJECT_URLS |= {"training.degreetraining": "training:degree_edit"}

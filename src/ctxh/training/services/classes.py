@@ -268,6 +268,13 @@ def _tell_cancelled(klass: TrainingClass) -> None:
 def class_move(*, training_class: TrainingClass, to: str, by, reason: str = "") -> TrainingClass:
     """Move a class along its workflow (planned → open → running → closed, or cancelled)
     through the transition mechanism. Cancelling tells the participants' organisations
-    (and the participants) once the change is committed."""
+    (and the participants) once the change is committed; closing computes completion."""
     hooks = [_tell_cancelled] if to == TrainingClass.Status.CANCELLED else []
-    return transition(training_class, to=to, by=by, reason=reason, on_commit=hooks)
+    with transaction.atomic():
+        moved = transition(training_class, to=to, by=by, reason=reason, on_commit=hooks)
+        if to == TrainingClass.Status.CLOSED:
+            # Closing decides who completed, by the class's rule, in the same transaction.
+            from .attendance import completion_compute
+
+            completion_compute(training_class=moved, by=by)
+    return moved
