@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "ctxh.workforce",
     "ctxh.practicum",
     "ctxh.training",
+    "ctxh.cooperation",
+    "ctxh.monitoring",
+    "ctxh.portal",
     "ctxh.demo",
 ]
 

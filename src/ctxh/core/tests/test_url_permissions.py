@@ -11,7 +11,8 @@ from ctxh.testing import PermissionWorld, load_permission_cases
 
 #: Pages outside the matrix: the Django admin (superusers only, Django's own checks),
 #: sign-in and sign-out, and the language switch — all open to anonymous users.
-EXCLUDED_NAMESPACES = {"admin"}
+# portal: the public pages (no sign-in, by design, public facts only): portal/tests.
+EXCLUDED_NAMESPACES = {"admin", "portal"}
 # accounts:set-password is public by design (the one-time link is its key): its
 # answers are tested in accounts/tests/test_administration.py.
 # verify and verify_lookup are the public verification of documents (no sign-in, by design;

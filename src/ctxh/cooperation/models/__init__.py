@@ -1,0 +1,1 @@
+"""The cooperation app's models, by sub-domain; import them from here."""

@@ -1,0 +1,1 @@
+"""The monitoring app's models, by sub-domain; import them from here."""

@@ -1,0 +1,1 @@
+"""The portal app's models, by sub-domain; import them from here."""

@@ -1,0 +1,5 @@
+"""The public portal's pages (no login), one module per area; ``urlpatterns`` gathers theirs."""
+
+from .home import urlpatterns as _home
+
+urlpatterns = [*_home]
