@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     REFERRAL = "referral", _("Referral letter")
     REFERRAL_LIST = "referral_list", _("Referral letter with a list of students")
     ACCEPTANCE = "acceptance", _("Acceptance letter")
+    COMPLETION = "completion", _("Practicum completion certificate")
 
 
 #: The kind's abbreviation in the document's symbol (ký hiệu), before the issuer's own.
@@ -32,6 +33,7 @@ KIND_SYMBOLS: dict[str, str] = {
     Kind.REFERRAL: "GGT",
     Kind.REFERRAL_LIST: "GGT",
     Kind.ACCEPTANCE: "GTN",
+    Kind.COMPLETION: "GXN",
 }
 
 

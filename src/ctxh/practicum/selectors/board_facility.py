@@ -51,7 +51,7 @@ def context(request, period) -> dict | None:
     manages = {org.pk for org, role in facilities if role == Role.FACILITY_MANAGER}
     # TODO(lead): replace by ctxh.practicum.selectors.offers.facility_offers(user, period)
     # once the offers branch is merged; this is the simple inline version.
-    accepted_q = Q(placements__status=Placement.Status.ACCEPTED)
+    accepted_q = Q(placements__status__in=Placement.HOSTED)
     offers = list(
         Offer.objects.filter(period=period, facility_id__in=ids)
         .exclude(status=Offer.Status.WITHDRAWN)
@@ -81,7 +81,7 @@ def context(request, period) -> dict | None:
             }
         )
     accepted = Placement.objects.filter(
-        period=period, facility_id__in=ids, status=Placement.Status.ACCEPTED
+        period=period, facility_id__in=ids, status__in=Placement.HOSTED
     )
     counts = dict(accepted.values_list("facility_id").annotate(n=Count("pk")).order_by())
     for row in rows:

@@ -36,9 +36,10 @@ def context(request, period) -> dict | None:
         "ranking": ranking,
         "max_choices": period.max_choices,
         "placement": placement,
+        "hosted": placement is not None and placement.status in Placement.HOSTED,
         "instructor": (
             placement.instructor
-            if placement is not None and placement.status == Placement.Status.ACCEPTED
+            if placement is not None and placement.status in Placement.HOSTED
             else None
         ),
     }
