@@ -31,6 +31,7 @@ from ctxh.organizations.models import Organization
 from ..models import Offer, PeriodInstructor, Placement, PlacementPeriod
 from ..selectors.decisions import decision_times
 from ..services import acceptance, reminders
+from .practice import placement_sections
 
 PAGE_SIZE = 50
 FACILITY_ROLES = (Role.FACILITY_MANAGER, Role.FIELD_INSTRUCTOR)
@@ -228,6 +229,9 @@ def _decide_bulk(request, period, facility) -> None:
 # --- one placement ----------------------------------------------------------------------
 
 
+PART_TWO = (*Placement.HOSTED, Placement.Status.INTERRUPTED)
+
+
 @login_required
 @require_GET
 def placement_detail(request, pk: int):
@@ -265,6 +269,10 @@ def placement_detail(request, pk: int):
             if can_accept
             else [],
             "title": placement.student.full_name,
+            # Part 2 (views/practice.py): the practice, its records and completion.
+            "part_two": placement_sections(request.user, placement)
+            if placement.status in PART_TWO
+            else None,
         },
     )
 
