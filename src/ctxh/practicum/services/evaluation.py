@@ -125,7 +125,8 @@ def rubric_save(
             "active": bool(active),
         }.items():
             setattr(rubric, field, value)
-        rubric.full_clean()
+        # The one-active-rubric rule is kept by retiring the school's other one below.
+        rubric.full_clean(validate_constraints=False)
         if rubric.active:
             Rubric.objects.filter(school=school, active=True).exclude(pk=rubric.pk).update(
                 active=False
