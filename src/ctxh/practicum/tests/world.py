@@ -310,9 +310,9 @@ def add_practice(w) -> None:
     w.practice_offer_a.instructors.add(w.practice_instructor_a)
     made = {}
     for name, code, full_name, status in (
-        ("practice_a", "SV2001", "Ngô Thị Lan", Placement.Status.IN_PRACTICE),
-        ("accepted_a", "SV2002", "Trịnh Văn Hải", Placement.Status.ACCEPTED),
-        ("completed_a", "SV2003", "Đặng Thị Thu", Placement.Status.COMPLETED),
+        ("practice_a", "SV7001", "Ngô Thị Lan", Placement.Status.IN_PRACTICE),
+        ("accepted_a", "SV7002", "Trịnh Văn Hải", Placement.Status.ACCEPTED),
+        ("completed_a", "SV7003", "Đặng Thị Thu", Placement.Status.COMPLETED),
     ):
         user = make_user("student", w.school)
         student = Student.objects.create(
