@@ -10,6 +10,7 @@ from ctxh.core.roles import Role
 from ctxh.core.searchtext import normalize
 
 from ..models import Offer, PeriodInstructor, Placement
+from . import board_practice
 from .decisions import decision_times
 
 FACILITY_ROLES = (Role.FACILITY_MANAGER, Role.FIELD_INSTRUCTOR)
@@ -95,4 +96,10 @@ def context(request, period) -> dict | None:
                 .select_related("student", "school", "offer")
                 .order_by("student__sort_key", "pk")[:100]
             )
-    return {"period": period, "facilities": rows, "my_students": mine}
+    return {
+        "period": period,
+        "facilities": rows,
+        "my_students": mine,
+        # Part 2: the current students of the facilities the user manages, with hours.
+        "progress": board_practice.facility_progress(period, manages),
+    }

@@ -391,3 +391,19 @@ def test_start_and_interrupt(permission_world):
     assert p.status not in Placement.ACTIVE
     page = w.client("coordinator").get(reverse("practicum:placement_detail", args=[p.pk]))
     assert "Sinh viên chuyển trường" in page.content.decode()
+
+
+# --- the board ----------------------------------------------------------------------------
+
+
+def test_board_sections_of_part_two(permission_world):
+    w = permission_world
+    url = reverse("practicum:board") + f"?period={w.practice_period.pk}"
+    facility = w.client("manager_a").get(url).content.decode()
+    assert 'data-testid="current-students"' in facility and "Ngô Thị Lan" in facility
+    school = w.client("coordinator").get(url).content.decode()
+    assert 'data-testid="awaiting-final"' in school
+    assert reverse("practicum:grade", args=[w.completed_a.pk]) in school  # grade due
+    student = w.client("practice_student_a").get(url).content.decode()
+    due = reverse("practicum:evaluation_submit", args=[w.practice_a.pk, "student_site"])
+    assert 'data-testid="student-evaluations-due"' in student and due in student
