@@ -203,6 +203,8 @@ class PermissionWorld:
         "trainer_b",
         "person_user_a",
         "past_student_a",  # placement_a's student (practicum acceptance)
+        "practice_student_a",  # practice_a's student (practicum part 2, in practice)
+        "completed_student",  # completed_a's student (practicum part 2)
     )
 
     def __init__(self):

@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     REFERRAL_LIST = "referral_list", _("Referral letter with a list of students")
     ACCEPTANCE = "acceptance", _("Acceptance letter")
     TRAINING_CERTIFICATE = "training_certificate", _("Training certificate")
+    COMPLETION = "completion", _("Practicum completion certificate")
 
 
 #: The kind's abbreviation in the document's symbol (ký hiệu), before the issuer's own.
@@ -34,6 +35,7 @@ KIND_SYMBOLS: dict[str, str] = {
     Kind.REFERRAL_LIST: "GGT",
     Kind.ACCEPTANCE: "GTN",
     Kind.TRAINING_CERTIFICATE: "GCN",
+    Kind.COMPLETION: "GXN",
 }
 
 

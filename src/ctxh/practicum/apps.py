@@ -82,6 +82,51 @@ def _register_permissions() -> None:
             "view": {po: ALL, vw: ALL, sc: ORG, fm: ORG, fi: ORG, st: SELF},
             "decide": facility,
             "move": {po: ALL},
+            # Part 2: the facility starts and confirms the practice (the placement's own
+            # field instructor too: a rule of the transition table, not a row here);
+            # the school, the facility or the programme office interrupts it.
+            "start": facility,
+            "complete": facility,
+            "interrupt": {po: ALL, sc: ORG, fm: ORG},
         },
-        labels={"decide": _("accept or decline students"), "move": _("move students by hand")},
+        labels={
+            "decide": _("accept or decline students"),
+            "move": _("move students by hand"),
+            "start": _("start a student's practice"),
+            "complete": _("confirm a practice's completion"),
+            "interrupt": _("interrupt a placement"),
+        },
+    )
+    _register_part_two(everyone)
+
+
+def _register_part_two(everyone) -> None:
+    """Supervision, rubrics, evaluations and grades. The roles say where a user may act;
+    who on a placement (its own instructor, its own student) is checked by the services
+    (:mod:`ctxh.practicum.selectors.placement_roles`)."""
+    from ctxh.accounts.roles import ALL, ORG, SELF, Role, register
+
+    po, vw, sc, st, fm, fi = (
+        Role.PROGRAMME_OFFICE,
+        Role.VIEWER,
+        Role.SCHOOL_COORDINATOR,
+        Role.STUDENT,
+        Role.FACILITY_MANAGER,
+        Role.FIELD_INSTRUCTOR,
+    )
+    on_placement = {po: ALL, vw: ALL, sc: ORG, fm: ORG, fi: ORG, st: SELF}
+    register(
+        "practicum.supervisionsession",
+        {"view": on_placement, "add": {sc: ORG, fi: ORG}, "change": {sc: ORG, fi: ORG}},
+    )
+    register("practicum.rubric", {"view": {po: ALL, vw: ALL, sc: ORG}, "change": {sc: ORG}})
+    register("practicum.competency", {"view": {po: ALL, vw: ALL, sc: ORG}})
+    register(
+        "practicum.evaluation",
+        {"view": on_placement, "add": {fi: ORG, st: SELF}},
+        labels={"add": _("submit evaluations")},
+    )
+    register(
+        "practicum.grade",
+        {"view": {po: ALL, vw: ALL, sc: ORG, st: SELF}, "change": {sc: ORG}},
     )

@@ -44,3 +44,19 @@ ACTIONS.update(
         "placement.export": _("Downloaded the list of accepted students"),
     }
 )
+
+# Part 2: the practice, supervision, evaluations, completion.
+ACTIONS.update(
+    {
+        "placement.start": _("Started a student's practice"),
+        "placement.complete": _("Confirmed the completion of a practice"),
+        "placement.interrupt": _("Interrupted a placement"),
+        "supervisionsession.create": _("Recorded a supervision session"),
+        "supervisionsession.update": _("Edited a supervision session"),
+        "rubric.create": _("Created an evaluation rubric"),
+        "rubric.update": _("Edited an evaluation rubric"),
+        "evaluation.submit": _("Submitted an evaluation"),
+        "grade.record": _("Recorded a grade"),
+        "grade.update": _("Corrected a grade"),
+    }
+)

@@ -23,7 +23,7 @@ from ctxh.documents.services import documents_for, issue_document, valid_documen
 
 from .models import Placement, PlacementPeriod
 
-ACTIVE = (Placement.Status.PROPOSED, Placement.Status.ACCEPTED)
+ACTIVE = Placement.ACTIVE  # proposed, accepted or in practice
 
 
 def _date(value) -> str:
@@ -172,7 +172,7 @@ def issue_acceptance_letter(*, placement: Placement, by) -> Document:
         existing = acceptance_letter(placement)
         if existing is not None:
             return existing
-        if placement.status != Placement.Status.ACCEPTED:
+        if placement.status not in Placement.HOSTED:
             raise ValidationError(
                 _("An acceptance letter is issued only once the facility has accepted the student.")
             )

@@ -2,6 +2,7 @@
 
 from .allocation import AllocationOutcome, AllocationRun, Placement
 from .choices import Gender, GenderRequirement, Level, PracticeType
+from .evaluation import Competency, Evaluation, Grade, Rubric, SupervisionSession
 from .network import PracticeSite
 from .offers import Offer, PeriodInstructor, Preference, SchoolQuota
 from .periods import PlacementPeriod, Round, Student
@@ -9,6 +10,11 @@ from .periods import PlacementPeriod, Round, Student
 __all__ = [
     "AllocationOutcome",
     "AllocationRun",
+    "Competency",
+    "Evaluation",
+    "Grade",
+    "Rubric",
+    "SupervisionSession",
     "Gender",
     "GenderRequirement",
     "Level",

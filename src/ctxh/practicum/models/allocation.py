@@ -128,6 +128,25 @@ class AllocationOutcome(models.Model):
         return f"{self.run}: {self.student_id} → {self.offer_id}"
 
 
+def _facility_or_instructor(action: str):
+    """Who may make a move of the placement's practice: the role table's ``action`` (the
+    programme office, the facility's manager, for ``interrupt`` also the school's
+    coordinator), or the placement's own field instructor."""
+
+    def check(by, placement) -> bool:
+        from ctxh.core.scoping import scope_for
+
+        from ..selectors.instructors import supervises
+
+        if scope_for(by, type(placement), action).covers_object(placement):
+            return True
+        return scope_for(by, type(placement), "view").covers_object(placement) and supervises(
+            by, placement
+        )
+
+    return check
+
+
 class Placement(models.Model):
     """A student placed with a facility's offer (proposed by an allocation, or by hand).
 
@@ -135,7 +154,10 @@ class Placement(models.Model):
     their moves are the table below, through :mod:`ctxh.core.transitions`: a proposal is
     accepted (with a field instructor) or declined (with a reason) by the facility, or
     withdrawn by the programme office; a declined or withdrawn student is back in the pool.
-    A student has at most one placement that is proposed or accepted.
+    Once accepted, the practice starts (in practice), and the facility confirms its
+    completion (completed) or anyone responsible interrupts it with a reason (interrupted:
+    its history is kept). A student has at most one placement that is proposed, accepted
+    or in practice.
     """
 
     class Status(models.TextChoices):
@@ -143,8 +165,16 @@ class Placement(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        IN_PRACTICE = "in_practice", _("In practice")
+        COMPLETED = "completed", _("Completed")
+        INTERRUPTED = "interrupted", _("Interrupted")
 
-    ACTIVE = (Status.PROPOSED, Status.ACCEPTED)
+    #: A student has at most one placement in these statuses (the constraint below).
+    ACTIVE = (Status.PROPOSED, Status.ACCEPTED, Status.IN_PRACTICE)
+    #: The placements that take (or took) one of the offer's seats and an instructor's place.
+    HOSTED = (Status.ACCEPTED, Status.IN_PRACTICE, Status.COMPLETED)
+    #: Accepted and not yet finished: the facility's current students.
+    CURRENT = (Status.ACCEPTED, Status.IN_PRACTICE)
 
     TRANSITIONS = {
         Status.PROPOSED: {
@@ -153,10 +183,34 @@ class Placement(models.Model):
             Status.WITHDRAWN: Transition("withdraw", permission="move", label=_("Withdraw")),
         },
         Status.ACCEPTED: {
+            # The round's first day (the daily job, as SYSTEM), the first logbook entry, or
+            # the facility's "start" button.
+            Status.IN_PRACTICE: Transition(
+                "start", permission=_facility_or_instructor("start"), label=_("Start the practice")
+            ),
             Status.WITHDRAWN: Transition("withdraw", permission="move", label=_("Withdraw")),
+            Status.INTERRUPTED: Transition(
+                "interrupt",
+                permission=_facility_or_instructor("interrupt"),
+                label=_("Interrupt the placement"),
+            ),
+        },
+        Status.IN_PRACTICE: {
+            Status.COMPLETED: Transition(
+                "complete",
+                permission=_facility_or_instructor("complete"),
+                label=_("Confirm completion"),
+            ),
+            Status.INTERRUPTED: Transition(
+                "interrupt",
+                permission=_facility_or_instructor("interrupt"),
+                label=_("Interrupt the placement"),
+            ),
         },
         Status.DECLINED: {},
         Status.WITHDRAWN: {},
+        Status.COMPLETED: {},
+        Status.INTERRUPTED: {},
     }
 
     student = models.ForeignKey(
@@ -194,7 +248,7 @@ class Placement(models.Model):
     )
     rank = models.PositiveSmallIntegerField(_("choice obtained"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
     )
     proposed_at = models.DateTimeField(_("proposed"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -209,6 +263,12 @@ class Placement(models.Model):
     decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
     reminded_at = models.DateTimeField(_("facility reminded"), null=True, blank=True)
     moved_reason = models.CharField(_("reason for the move"), max_length=500, blank=True)
+    started_at = models.DateTimeField(_("practice started"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completion confirmed"), null=True, blank=True)
+    interrupted_at = models.DateTimeField(_("interrupted"), null=True, blank=True)
+    interrupt_reason = models.CharField(
+        _("reason for the interruption"), max_length=500, blank=True
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_organization_field = ("facility", "school")
@@ -219,7 +279,7 @@ class Placement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["student"],
-                condition=models.Q(status__in=["proposed", "accepted"]),
+                condition=models.Q(status__in=["proposed", "accepted", "in_practice"]),
                 name="practicum_one_active_placement",
             )
         ]

@@ -10,6 +10,7 @@ from ctxh.core.roles import Role
 from ctxh.core.searchtext import normalize
 
 from ..models import Offer, PeriodInstructor, Placement
+from . import board_practice
 from .decisions import decision_times
 
 FACILITY_ROLES = (Role.FACILITY_MANAGER, Role.FIELD_INSTRUCTOR)
@@ -51,7 +52,7 @@ def context(request, period) -> dict | None:
     manages = {org.pk for org, role in facilities if role == Role.FACILITY_MANAGER}
     # TODO(lead): replace by ctxh.practicum.selectors.offers.facility_offers(user, period)
     # once the offers branch is merged; this is the simple inline version.
-    accepted_q = Q(placements__status=Placement.Status.ACCEPTED)
+    accepted_q = Q(placements__status__in=Placement.HOSTED)
     offers = list(
         Offer.objects.filter(period=period, facility_id__in=ids)
         .exclude(status=Offer.Status.WITHDRAWN)
@@ -81,7 +82,7 @@ def context(request, period) -> dict | None:
             }
         )
     accepted = Placement.objects.filter(
-        period=period, facility_id__in=ids, status=Placement.Status.ACCEPTED
+        period=period, facility_id__in=ids, status__in=Placement.HOSTED
     )
     counts = dict(accepted.values_list("facility_id").annotate(n=Count("pk")).order_by())
     for row in rows:
@@ -95,4 +96,10 @@ def context(request, period) -> dict | None:
                 .select_related("student", "school", "offer")
                 .order_by("student__sort_key", "pk")[:100]
             )
-    return {"period": period, "facilities": rows, "my_students": mine}
+    return {
+        "period": period,
+        "facilities": rows,
+        "my_students": mine,
+        # Part 2: the current students of the facilities the user manages, with hours.
+        "progress": board_practice.facility_progress(period, manages),
+    }

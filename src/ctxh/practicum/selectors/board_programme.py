@@ -78,9 +78,10 @@ def context(request, period) -> dict | None:
     ):
         if status in Placement.ACTIVE:
             school(school_id)["placed"] += n
-        if status == S.ACCEPTED:
+        if status in Placement.HOSTED:
             school(school_id)["accepted"] += n
-        if status in (S.PROPOSED, S.ACCEPTED, S.DECLINED):
+            facility(facility_id)["accepted"] += n
+        elif status in (S.PROPOSED, S.DECLINED):
             facility(facility_id)[str(status)] += n
     names = dict(
         Organization.objects.filter(pk__in=[*schools, *facilities]).values_list("pk", "name")

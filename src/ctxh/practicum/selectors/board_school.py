@@ -10,6 +10,7 @@ from ctxh.accounts.roles import Role
 from ctxh.core.scoping import scope_for
 
 from ..models import Placement, PlacementPeriod, Preference, Round, Student
+from . import board_practice
 
 #: Statuses after which the allocation is committed: placements exist.
 COMMITTED = (PlacementPeriod.Status.ACCEPTANCE, PlacementPeriod.Status.CLOSED)
@@ -72,6 +73,7 @@ def context(request, period) -> dict | None:
         "without_preferences": sum(r.without_preferences for r in rounds),
         "without_placement": sum(r.without_placement for r in rounds),
         "committed": period.status in COMMITTED,
+        "due": board_practice.school_due(period, school_ids),
         "letters": sum(row["n"] for row in letter_facilities),
         "letter_facilities": letter_facilities,
         "can_add_round": period.status

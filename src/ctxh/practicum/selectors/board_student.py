@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ..models import Placement, Preference
+from . import board_practice
 from .offers import student_in_period, student_offer_choices
 
 
@@ -36,9 +37,11 @@ def context(request, period) -> dict | None:
         "ranking": ranking,
         "max_choices": period.max_choices,
         "placement": placement,
+        "practice": board_practice.student_practice(request.user, placement),
+        "hosted": placement is not None and placement.status in Placement.HOSTED,
         "instructor": (
             placement.instructor
-            if placement is not None and placement.status == Placement.Status.ACCEPTED
+            if placement is not None and placement.status in Placement.HOSTED
             else None
         ),
     }

@@ -52,6 +52,9 @@ def decision_times(
             Placement.Status.PROPOSED,
             Placement.Status.ACCEPTED,
             Placement.Status.DECLINED,
+            Placement.Status.IN_PRACTICE,
+            Placement.Status.COMPLETED,
+            Placement.Status.INTERRUPTED,
         ],
     )
     if facility_ids is not None:

@@ -292,14 +292,12 @@ def placements_accept_bulk(
             .order_by("pk")
         }
         taken_seats = dict(
-            Placement.objects.filter(offer_id__in=offer_ids, status=Placement.Status.ACCEPTED)
+            Placement.objects.filter(offer_id__in=offer_ids, status__in=Placement.HOSTED)
             .values_list("offer_id")
             .annotate(n=Count("pk"))
         )
         taken_places = dict(
-            Placement.objects.filter(
-                instructor_id__in=instructor_ids, status=Placement.Status.ACCEPTED
-            )
+            Placement.objects.filter(instructor_id__in=instructor_ids, status__in=Placement.HOSTED)
             .values_list("instructor_id")
             .annotate(n=Count("pk"))
         )

@@ -541,7 +541,7 @@ def placement_move(*, placement: Placement, offer: Offer, by, reason: str) -> Pl
         raise ValidationError({"reason": _("Say why the student is moved.")})
     target = Offer.objects.select_for_update().select_related("facility").get(pk=offer.pk)
     current = Placement.objects.select_related("student__round", "period").get(pk=placement.pk)
-    if current.status not in Placement.ACTIVE:
+    if current.status not in (Placement.Status.PROPOSED, Placement.Status.ACCEPTED):
         raise ValidationError(
             _("Only a proposed or accepted placement can be moved."), code="status"
         )

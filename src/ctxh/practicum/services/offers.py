@@ -118,7 +118,9 @@ def period_instructor_set(
             }
         )
     if row is not None:
-        placed = Placement.objects.filter(instructor=row, status__in=Placement.ACTIVE).count()
+        placed = Placement.objects.filter(
+            instructor=row, status__in=(*Placement.ACTIVE, Placement.Status.COMPLETED)
+        ).count()
         if capacity is not None and capacity < placed:
             raise ValidationError(
                 {

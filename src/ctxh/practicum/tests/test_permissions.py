@@ -554,3 +554,206 @@ ACCEPTANCE_CASES = register(
 @pytest.mark.parametrize("case", ACCEPTANCE_CASES, ids=lambda c: c.id)
 def test_acceptance_permissions(case, permission_world):
     assert_view_permissions(case, permission_world)
+
+
+# --- supervision, evaluations, completion ---
+# The world's ``practice_a`` is in practice at facility A, supervised by ``instructor_a``
+# (school A); ``accepted_a`` waits to start; ``completed_a`` is completed. Another student
+# (even of the same instructor), facility B and school B do not see them (404).
+ON_PRACTICE = ("practice_student_a", "instructor_a", "manager_a", "coordinator", "programme")
+NOT_THEIRS = ("student", "student_b", "manager_b", "coordinator_b")
+
+
+def _session_data(w):
+    return {
+        "kind": "supervision",
+        "format": "individual",
+        "date": w.session_a.date.strftime("%d/%m/%Y"),
+        "duration_minutes": "45",
+        "topics": "Kỹ năng lắng nghe",
+        "notes": "Sinh viên tiến bộ.",
+    }
+
+
+def _rubric_data(w, **extra):
+    return {
+        "school": w.school.pk,
+        "name": "Bảng tiêu chí mới",
+        "scale_min": "1",
+        "scale_max": "5",
+        "grade_min": "0",
+        "grade_max": "10",
+        "midterm": "on",
+        "active": "on",
+        "c-0-name": "Đạo đức nghề nghiệp",
+        "c-0-description": "",
+        "c-0-weight": "50",
+        "c-1-name": "Kỹ năng",
+        "c-1-description": "",
+        "c-1-weight": "50",
+        **extra,
+    }
+
+
+def _final_scores(w):
+    return {f"score-{c.pk}": "4" for c in w.rubric_a.competencies.all()} | {"comment": "Tốt"}
+
+
+PRACTICE_CASES = register(
+    ViewCase(
+        "practicum:supervision",
+        kwargs=lambda w: {"pk": w.practice_a.pk},
+        methods=("get",),
+        allowed=(*ON_PRACTICE, "viewer"),
+        other_org=NOT_THEIRS,
+        forbidden_role=("ward_officer_a", "nobody"),
+    ),
+    ViewCase(
+        "practicum:supervision_add",
+        kwargs=lambda w: {"pk": w.practice_a.pk},
+        data=_session_data,
+        allowed=("instructor_a", "coordinator"),
+        other_org=("coordinator_b",),
+        forbidden_role=("manager_a", "practice_student_a", "viewer", "programme", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:supervision_edit",
+        kwargs=lambda w: {"pk": w.session_a.pk},
+        data=_session_data,
+        allowed=("instructor_a",),
+        # The school's coordinator records liaison visits, not the instructor's sessions.
+        other_org=("coordinator_b", "coordinator"),
+        forbidden_role=("manager_a", "practice_student_a", "viewer", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:rubrics",
+        methods=("get",),
+        allowed=("coordinator", "programme", "viewer"),
+        forbidden_role=("manager_a", "student", "instructor_a", "nobody"),
+    ),
+    ViewCase(
+        "practicum:rubric_create",
+        data=_rubric_data,
+        allowed=("coordinator",),
+        forbidden_role=("programme", "manager_a", "student", "instructor_a", "viewer"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:rubric_edit",
+        kwargs=lambda w: {"pk": w.rubric_a.pk},
+        # Already used by an evaluation: the same competencies, a new name.
+        data=lambda w: (
+            {k: v for k, v in _rubric_data(w, name="Bảng tiêu chí (sửa)").items() if k[:2] != "c-"}
+            | {
+                f"c-{i}-{field}": getattr(c, field)
+                for i, c in enumerate(w.rubric_a.competencies.all())
+                for field in ("name", "description", "weight")
+            }
+        ),
+        allowed=("coordinator",),
+        other_org=("coordinator_b",),
+        forbidden_role=("programme", "manager_a", "student", "viewer"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:evaluations",
+        kwargs=lambda w: {"pk": w.practice_a.pk},
+        methods=("get",),
+        allowed=(*ON_PRACTICE, "viewer"),
+        other_org=NOT_THEIRS,
+        forbidden_role=("ward_officer_a", "nobody"),
+    ),
+    ViewCase(
+        "practicum:evaluation_submit",
+        kwargs=lambda w: {"pk": w.practice_a.pk, "kind": "instructor_final"},
+        data=_final_scores,
+        allowed=("instructor_a",),
+        other_org=("student_b",),
+        forbidden_role=("manager_a", "coordinator", "viewer", "programme", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:evaluation_submit",
+        kwargs=lambda w: {"pk": w.practice_a.pk, "kind": "student_site"},
+        data=lambda w: {"rating": "5", "comment": "Cơ sở thân thiện."},
+        allowed=("practice_student_a",),
+        other_org=("student", "student_b"),
+        forbidden_role=("manager_a", "coordinator", "viewer", "nobody"),
+        writes=True,
+        label="student",
+    ),
+    ViewCase(
+        "practicum:grade",
+        kwargs=lambda w: {"pk": w.completed_a.pk},
+        data=lambda w: {"value": "8,5"},
+        allowed=("coordinator",),
+        other_org=("coordinator_b",),
+        forbidden_role=("manager_a", "instructor_a", "student", "viewer", "programme"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:placement_start",
+        kwargs=lambda w: {"pk": w.accepted_a.pk},
+        methods=("post",),
+        allowed=("manager_a",),
+        other_org=("manager_b", "coordinator_b", "practice_student_a"),
+        forbidden_role=("coordinator", "viewer"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:placement_start",
+        kwargs=lambda w: {"pk": w.accepted_a.pk},
+        methods=("post",),
+        allowed=("instructor_a",),
+        other_org=("manager_b",),
+        forbidden_role=("viewer",),
+        writes=True,
+        label="own instructor",
+    ),
+    ViewCase(
+        "practicum:placement_complete",
+        kwargs=lambda w: {"pk": w.practice_a.pk},
+        methods=("post",),
+        # No hour approved in the world: refused with a message, nothing written (the
+        # completion itself: test_practice.py).
+        allowed=("manager_a",),
+        allowed_status=302,
+        other_org=("manager_b", "coordinator_b"),
+        forbidden_role=("coordinator", "viewer", "practice_student_a"),
+        label="hours missing",
+    ),
+    ViewCase(
+        "practicum:placement_interrupt",
+        kwargs=lambda w: {"pk": w.practice_a.pk},
+        methods=("post",),
+        data=lambda w: {"reason": "Sinh viên xin bảo lưu vì lý do sức khỏe."},
+        allowed=("coordinator", "manager_a", "programme"),
+        other_org=("manager_b", "coordinator_b"),
+        forbidden_role=("viewer", "practice_student_a"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:letter_completion",
+        kwargs=lambda w: {"pk": w.completed_a.pk},
+        allowed=("manager_a", "programme"),
+        other_org=("manager_b", "coordinator", "coordinator_b", "student_b"),
+        forbidden_role=("viewer", "instructor_a", "ward_officer_a", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:letter_completion",
+        kwargs=lambda w: {"pk": w.completed_a.pk},
+        allowed=("completed_student",),
+        allowed_status={"get": 200, "post": 403},
+        other_org=("student",),
+        forbidden_role=("ward_officer_a", "nobody"),
+        label="own student",
+    ),
+)
+
+
+@pytest.mark.parametrize("case", PRACTICE_CASES, ids=lambda c: c.id)
+def test_practice_permissions(case, permission_world):
+    assert_view_permissions(case, permission_world)

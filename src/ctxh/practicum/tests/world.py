@@ -220,3 +220,138 @@ def add_practicum(world) -> None:
     AllocationOutcome.objects.create(run=w.run_ready, student=past["a"][0], offer=None)
     # Acceptance: the account of placement A's student (sees their own placement only).
     w.past_student_a = w.placement_a.student.user
+
+    # --- supervision, evaluations, completion (part 2) ---
+    add_practice(w)
+
+
+def add_practice(w) -> None:
+    """Part 2's objects: ``instructor_a`` is known as ``field_instructor_a`` (the account
+    link when it exists, else a shared e-mail address); school A's active rubric
+    ``rubric_a`` (1–5, grades 0–10, three competencies 40/30/30); at facility A:
+    ``practice_a`` (in practice, student account
+    ``practice_student_a``) with a supervision session ``session_a`` whose notes are
+    private, ``accepted_a`` (accepted, not started) and ``completed_a`` (completed, with
+    the instructor's final evaluation), in their own period ``practice_period`` (offer
+    ``practice_offer_a``, instructor ``practice_instructor_a``, round of 200 hours)."""
+    from decimal import Decimal
+
+    from django.core.exceptions import FieldDoesNotExist
+
+    from ctxh.practicum.models import (
+        Competency,
+        Evaluation,
+        Offer,
+        PeriodInstructor,
+        Placement,
+        PlacementPeriod,
+        Round,
+        Rubric,
+        Student,
+        SupervisionSession,
+    )
+    from ctxh.testing import make_user
+
+    fi = w.field_instructor_a
+    try:
+        type(fi)._meta.get_field("user")
+    except FieldDoesNotExist:
+        fi.person.email = "kiem.vo@example.vn"
+        fi.person.save()
+        w.instructor_a.email = "kiem.vo@example.vn"
+        w.instructor_a.save()
+    else:
+        fi.user = w.instructor_a
+        fi.save()
+
+    w.rubric_a = Rubric.objects.create(
+        school=w.school, name="Bảng tiêu chí CTXH cá nhân", scale_min=1, scale_max=5
+    )
+    for i, (name, weight) in enumerate(
+        (("Đạo đức nghề nghiệp", 40), ("Kỹ năng vấn đàm", 30), ("Lập kế hoạch can thiệp", 30))
+    ):
+        Competency.objects.create(rubric=w.rubric_a, position=i, name=name, weight=weight)
+
+    # Their own period (the past period's seats and instructor places stay as they were).
+    now = timezone.now()
+    today = timezone.localdate()
+    w.practice_period = PlacementPeriod.objects.create(
+        organizer=w.agency,
+        name="Kỳ thực tập đang diễn ra",
+        starts_on=today - dt.timedelta(days=20),
+        ends_on=today + dt.timedelta(days=70),
+        preference_deadline=now - dt.timedelta(days=50),
+        acceptance_deadline=now - dt.timedelta(days=30),
+        max_choices=3,
+        status=PlacementPeriod.Status.ACCEPTANCE,
+    )
+    rnd = Round.objects.create(
+        period=w.practice_period,
+        school=w.school,
+        name="Đợt thực hành đang diễn ra",
+        practice_type="casework",
+        level="university_3",
+        starts_on=w.practice_period.starts_on,
+        ends_on=w.practice_period.ends_on,
+        required_hours=200,
+    )
+    w.practice_instructor_a = PeriodInstructor.objects.create(
+        period=w.practice_period, facility=w.facility_a, instructor=fi, capacity=5
+    )
+    w.practice_offer_a = Offer.objects.create(
+        period=w.practice_period,
+        facility=w.facility_a,
+        practice_type="casework",
+        level="university_3",
+        seats=5,
+        status=Offer.Status.PUBLISHED,
+        published_at=now - dt.timedelta(days=60),
+    )
+    w.practice_offer_a.instructors.add(w.practice_instructor_a)
+    made = {}
+    for name, code, full_name, status in (
+        ("practice_a", "SV7001", "Ngô Thị Lan", Placement.Status.IN_PRACTICE),
+        ("accepted_a", "SV7002", "Trịnh Văn Hải", Placement.Status.ACCEPTED),
+        ("completed_a", "SV7003", "Đặng Thị Thu", Placement.Status.COMPLETED),
+    ):
+        user = make_user("student", w.school)
+        student = Student.objects.create(
+            round=rnd, user=user, student_code=code, full_name=full_name, gender="female"
+        )
+        made[name] = Placement.objects.create(
+            student=student,
+            offer=w.practice_offer_a,
+            period=w.practice_period,
+            school=w.school,
+            facility=w.facility_a,
+            instructor=w.practice_instructor_a,
+            rank=1,
+            status=status,
+            proposed_at=now - dt.timedelta(days=20),
+            decided_at=now - dt.timedelta(days=18),
+            decided_by=w.manager_a,
+            started_at=None if status == Placement.Status.ACCEPTED else now - dt.timedelta(days=9),
+            completed_at=now if status == Placement.Status.COMPLETED else None,
+        )
+        setattr(w, name, made[name])
+    w.practice_student_a = w.practice_a.student.user
+    w.completed_student = w.completed_a.student.user
+    w.session_a = SupervisionSession.objects.create(
+        placement=w.practice_a,
+        instructor=w.practice_instructor_a,
+        kind=SupervisionSession.Kind.SUPERVISION,
+        date=timezone.localdate() - dt.timedelta(days=2),
+        duration_minutes=60,
+        topics="Ca gia đình có bạo lực",
+        notes="Ghi chú riêng: sinh viên lo lắng về ca khó.",
+        recorded_by=w.instructor_a,
+    )
+    Evaluation.objects.create(
+        placement=w.completed_a,
+        kind=Evaluation.Kind.INSTRUCTOR_FINAL,
+        rubric=w.rubric_a,
+        scores={str(c.pk): 4 for c in w.rubric_a.competencies.all()},
+        score=Decimal("4.00"),
+        submitted_at=now,
+        submitted_by=w.instructor_a,
+    )

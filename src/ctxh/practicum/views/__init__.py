@@ -3,12 +3,15 @@
 from .acceptance import urlpatterns as _acceptance
 from .allocation import urlpatterns as _allocation
 from .board import urlpatterns as _board
+from .evaluation import urlpatterns as _evaluation
 from .letters import urlpatterns as _letters
 from .network import urlpatterns as _network
 from .offers import urlpatterns as _offers
 from .periods import urlpatterns as _periods
+from .practice import urlpatterns as _practice
 from .preferences import urlpatterns as _preferences
 from .rounds import urlpatterns as _rounds
+from .supervision import urlpatterns as _supervision
 
 urlpatterns = [
     *_board,
@@ -20,4 +23,7 @@ urlpatterns = [
     *_periods,
     *_preferences,
     *_rounds,
+    *_practice,
+    *_supervision,
+    *_evaluation,
 ]

@@ -32,6 +32,7 @@ from ctxh.organizations.models import Organization
 from ..models import Offer, PeriodInstructor, Placement, PlacementPeriod
 from ..selectors.decisions import decision_times
 from ..services import acceptance, reminders
+from .practice import placement_sections
 
 PAGE_SIZE = 50
 FACILITY_ROLES = (Role.FACILITY_MANAGER, Role.FIELD_INSTRUCTOR)
@@ -82,9 +83,11 @@ def _facility(request, action: str) -> Organization | None:
 
 
 def _choices(request, period, status) -> list[dict]:
-    """For the programme office: the facilities with placements of ``status``."""
+    """For the programme office: the facilities with placements of ``status`` (one
+    status, or a tuple of them)."""
+    statuses = status if isinstance(status, tuple) else (status,)
     return list(
-        Placement.objects.filter(period=period, status=status)
+        Placement.objects.filter(period=period, status__in=statuses)
         .values("facility_id", "facility__name")
         .annotate(n=Count("pk"), oldest=Min("proposed_at"))
         .order_by("facility__name")
@@ -114,7 +117,7 @@ def _instructor_options(offer_ids, period) -> dict[int, list[dict]]:
     ids = {i for _o, i in pairs}
     instructors = PeriodInstructor.objects.filter(pk__in=ids).select_related("instructor__person")
     taken = dict(
-        Placement.objects.filter(instructor_id__in=ids, status=Placement.Status.ACCEPTED)
+        Placement.objects.filter(instructor_id__in=ids, status__in=Placement.HOSTED)
         .values_list("instructor_id")
         .annotate(n=Count("pk"))
     )
@@ -227,6 +230,9 @@ def _decide_bulk(request, period, facility) -> None:
 # --- one placement ----------------------------------------------------------------------
 
 
+PART_TWO = (*Placement.HOSTED, Placement.Status.INTERRUPTED)
+
+
 @login_required
 @require_GET
 def placement_detail(request, pk: int):
@@ -274,6 +280,10 @@ def placement_detail(request, pk: int):
             if can_accept
             else [],
             "title": placement.student.full_name,
+            # Part 2 (views/practice.py): the practice, its records and completion.
+            "part_two": placement_sections(request.user, placement)
+            if placement.status in PART_TWO
+            else None,
         },
     )
 
@@ -344,14 +354,14 @@ def accepted(request):
             "practicum/facility_picker.html",
             {
                 "period": period,
-                "choices": _choices(request, period, Placement.Status.ACCEPTED),
+                "choices": _choices(request, period, Placement.HOSTED),
                 "url_name": "practicum:accepted",
                 "title": _("Accepted students"),
             },
         )
     rows = (
         Placement.objects.visible_to(request.user, "view")
-        .filter(period=period, facility=facility, status=Placement.Status.ACCEPTED)
+        .filter(period=period, facility=facility, status__in=Placement.HOSTED)
         .select_related(
             "student", "student__round", "school", "offer", "instructor__instructor__person"
         )

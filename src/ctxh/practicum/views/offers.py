@@ -298,7 +298,9 @@ def period_instructors(request, period_pk: int):
         .order_by("instructor__person__sort_key", "pk")
     )
     placed = dict(
-        Placement.objects.filter(instructor__in=rows, status__in=Placement.ACTIVE)
+        Placement.objects.filter(
+            instructor__in=rows, status__in=(*Placement.ACTIVE, Placement.Status.COMPLETED)
+        )
         .order_by()
         .values_list("instructor_id")
         .annotate(n=Count("pk"))
