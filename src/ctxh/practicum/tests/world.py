@@ -220,3 +220,100 @@ def add_practicum(world) -> None:
     AllocationOutcome.objects.create(run=w.run_ready, student=past["a"][0], offer=None)
     # Acceptance: the account of placement A's student (sees their own placement only).
     w.past_student_a = w.placement_a.student.user
+
+    # --- logbook and agreement (in practice) ---
+    # ``practising_student`` (school A) accepted at facility A in the past period (its round
+    # runs from 10 days ago), supervised by ``instructor_a`` (FieldInstructor.user linked);
+    # ``instructor_a2``, another field instructor of facility A, supervises someone else.
+    # Entries: ``entry_submitted`` (2 days ago), ``entry_approved`` (3 days ago),
+    # ``entry_draft`` (4 days ago); ``agreement_a`` proposed with one goal.
+    from ctxh.practicum.models import AgreementGoal, LearningAgreement, LogEntry
+
+    w.field_instructor_a.user = w.instructor_a
+    w.field_instructor_a.save(update_fields=["user"])
+    w.instructor_a2 = make_user("field_instructor", w.facility_a)
+    w.field_instructor_a2 = FieldInstructor.objects.create(
+        person=PersonFactory(full_name="Trần Văn Hướng"), user=w.instructor_a2, max_students=5
+    )
+    employ(w.field_instructor_a2.person, w.facility_a)
+    w.past_instructor_a2 = PeriodInstructor.objects.create(
+        period=w.past_period, facility=w.facility_a, instructor=w.field_instructor_a2, capacity=2
+    )
+    round_past_a = Round.objects.get(period=w.past_period, school=w.school)
+    w.practising_student = make_user("student", w.school)
+    w.practising = Student.objects.create(
+        round=round_past_a,
+        user=w.practising_student,
+        student_code="SV1201",
+        full_name="Ngô Thị Hạnh",
+        gender="female",
+    )
+    w.placement_practice = Placement.objects.create(
+        student=w.practising,
+        offer=w.placement_a.offer,
+        period=w.past_period,
+        school=w.school,
+        facility=w.facility_a,
+        instructor=w.past_instructor_a,
+        run=w.run_past,
+        rank=1,
+        status=Placement.Status.ACCEPTED,
+        proposed_at=now - dt.timedelta(days=12),
+        decided_at=now - dt.timedelta(days=11),
+        decided_by=w.manager_a,
+    )
+    other = Student.objects.create(
+        round=round_past_a,
+        user=make_user("student", w.school),
+        student_code="SV1202",
+        full_name="Lý Văn Tâm",
+        gender="male",
+    )
+    w.placement_other_instructor = Placement.objects.create(
+        student=other,
+        offer=w.placement_a.offer,
+        period=w.past_period,
+        school=w.school,
+        facility=w.facility_a,
+        instructor=w.past_instructor_a2,
+        run=w.run_past,
+        rank=1,
+        status=Placement.Status.ACCEPTED,
+        proposed_at=now - dt.timedelta(days=12),
+    )
+    entry = {"placement": w.placement_practice, "activity": "casework"}
+    w.entry_submitted = LogEntry.objects.create(
+        **entry,
+        date=today - dt.timedelta(days=2),
+        hours=4,
+        description="Vãng gia thân chủ",
+        status=LogEntry.Status.SUBMITTED,
+        submitted_at=now - dt.timedelta(days=1),
+    )
+    w.entry_approved = LogEntry.objects.create(
+        **entry,
+        date=today - dt.timedelta(days=3),
+        hours=6,
+        description="Họp nhóm",
+        status=LogEntry.Status.APPROVED,
+        submitted_at=now - dt.timedelta(days=2),
+        decided_at=now - dt.timedelta(days=1),
+        decided_by=w.instructor_a,
+    )
+    w.entry_draft = LogEntry.objects.create(
+        **entry, date=today - dt.timedelta(days=4), hours=3, description="Ghi chép hồ sơ"
+    )
+    w.agreement_a = LearningAgreement.objects.create(
+        placement=w.placement_practice,
+        status=LearningAgreement.Status.PROPOSED,
+        proposed_at=now - dt.timedelta(days=1),
+    )
+    AgreementGoal.objects.create(
+        agreement=w.agreement_a,
+        version=1,
+        position=1,
+        competency="Đánh giá nhu cầu",
+        goal="Thực hiện 2 ca đánh giá",
+        activities="Vãng gia, phỏng vấn",
+        timeframe="Tuần 1–4",
+    )

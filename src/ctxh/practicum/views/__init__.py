@@ -1,9 +1,11 @@
 """The practicum's pages, one module per area; ``urlpatterns`` gathers theirs."""
 
 from .acceptance import urlpatterns as _acceptance
+from .agreement import urlpatterns as _agreement
 from .allocation import urlpatterns as _allocation
 from .board import urlpatterns as _board
 from .letters import urlpatterns as _letters
+from .logbook import urlpatterns as _logbook
 from .network import urlpatterns as _network
 from .offers import urlpatterns as _offers
 from .periods import urlpatterns as _periods
@@ -15,6 +17,8 @@ urlpatterns = [
     *_acceptance,
     *_allocation,
     *_letters,
+    *_logbook,
+    *_agreement,
     *_network,
     *_offers,
     *_periods,
