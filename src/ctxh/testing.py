@@ -199,6 +199,8 @@ class PermissionWorld:
         "student_b",
         "instructor_a",
         "past_student_a",  # placement_a's student (practicum acceptance)
+        "practising_student",  # placement_practice's student (logbook, agreement)
+        "instructor_a2",  # another field instructor of facility A
     )
 
     def __init__(self):

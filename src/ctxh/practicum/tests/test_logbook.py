@@ -218,7 +218,7 @@ def test_week_approval_covers_all_own_students_only(w):
     monday = day - dt.timedelta(days=day.weekday())
     # A second own student at facility A, and the other instructor's student, same week.
     other_own = Placement.objects.get(pk=w.placement_other_instructor.pk)
-    other_own.instructor = w.past_instructor_a
+    other_own.instructor = w.practice_instructor_a
     other_own.save()
     entry_b, _ = svc.entry_create(
         placement=other_own,
@@ -240,7 +240,7 @@ def test_week_approval_covers_all_own_students_only(w):
         period=other_own.period,
         school=w.school,
         facility=w.facility_a,
-        instructor=w.past_instructor_a2,
+        instructor=w.practice_instructor_a2,
         run=other_own.run,
         status=Placement.Status.ACCEPTED,
         proposed_at=timezone.now(),
@@ -422,10 +422,10 @@ def test_approval_page_groups_and_has_a_constant_query_count(w):
         placement = Placement.objects.create(
             student=student,
             offer=w.placement_practice.offer,
-            period=w.past_period,
+            period=w.practice_period,
             school=w.school,
             facility=w.facility_a,
-            instructor=w.past_instructor_a,
+            instructor=w.practice_instructor_a,
             status=Placement.Status.ACCEPTED,
             proposed_at=timezone.now(),
         )
@@ -448,3 +448,21 @@ def test_approval_page_groups_and_has_a_constant_query_count(w):
     assert sum(week.count for week in data["weeks"]) == 31
     assert data["oldest"] is not None
     assert "Sinh Viên 3" in response.content.decode()
+
+
+def test_boards_show_hours_returned_entries_and_entries_to_approve(w):
+    svc.entry_return(entry=w.entry_submitted, comment="Bổ sung", by=w.instructor_a)
+    url = reverse("practicum:board") + f"?period={w.practice_period.pk}"
+    page = client_for(w.practising_student).get(url)
+    assert page.status_code == 200
+    board = dict(page.context["sections"])["practicum/board/_student.html"]
+    assert board["progress"].approved == 6 and board["progress"].returned == 1
+    assert 'data-testid="board-returned"' in page.content.decode()
+    LogEntry.objects.filter(pk=w.entry_draft.pk).update(
+        status=S.SUBMITTED, submitted_at=timezone.now() - dt.timedelta(days=3)
+    )
+    page = client_for(w.instructor_a).get(url)
+    board = dict(page.context["sections"])["practicum/board/_facility.html"]
+    assert board["to_approve"]["count"] == 1
+    assert [p.pk for p in board["my_students"]] == [w.placement_practice.pk]
+    assert 'data-testid="to-approve"' in page.content.decode()

@@ -222,9 +222,11 @@ def add_practicum(world) -> None:
     w.past_student_a = w.placement_a.student.user
 
     # --- logbook and agreement (in practice) ---
-    # ``practising_student`` (school A) accepted at facility A in the past period (its round
-    # runs from 10 days ago), supervised by ``instructor_a`` (FieldInstructor.user linked);
-    # ``instructor_a2``, another field instructor of facility A, supervises someone else.
+    # A closed period of its own (``practice_period``: acceptance over, practice under way;
+    # nothing else of the world counts its seats): ``practising_student`` (school A) accepted
+    # at facility A (round ``round_practice_a`` from 10 days ago, 200 hours), supervised by
+    # ``instructor_a`` (FieldInstructor.user linked); ``instructor_a2``, another field
+    # instructor of facility A, supervises ``placement_other_instructor``.
     # Entries: ``entry_submitted`` (2 days ago), ``entry_approved`` (3 days ago),
     # ``entry_draft`` (4 days ago); ``agreement_a`` proposed with one goal.
     from ctxh.practicum.models import AgreementGoal, LearningAgreement, LogEntry
@@ -235,51 +237,78 @@ def add_practicum(world) -> None:
     w.field_instructor_a2 = FieldInstructor.objects.create(
         person=PersonFactory(full_name="Trần Văn Hướng"), user=w.instructor_a2, max_students=5
     )
-    employ(w.field_instructor_a2.person, w.facility_a)
-    w.past_instructor_a2 = PeriodInstructor.objects.create(
-        period=w.past_period, facility=w.facility_a, instructor=w.field_instructor_a2, capacity=2
+    # (not employed at A in the workforce register: the network's counts stay as they were)
+    w.practice_period = PlacementPeriod.objects.create(
+        organizer=w.agency,
+        name="Kỳ thực tập đang diễn ra",
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=80),
+        preference_deadline=now - dt.timedelta(days=40),
+        acceptance_deadline=now - dt.timedelta(days=20),
+        max_choices=3,
+        status=PlacementPeriod.Status.CLOSED,
     )
-    round_past_a = Round.objects.get(period=w.past_period, school=w.school)
+    w.round_practice_a = Round.objects.create(
+        period=w.practice_period,
+        school=w.school,
+        name="Đợt đang thực tập — Trường Thử",
+        practice_type="casework",
+        level="university_3",
+        starts_on=w.practice_period.starts_on,
+        ends_on=w.practice_period.ends_on,
+        required_hours=200,
+    )
+    w.offer_practice = Offer.objects.create(
+        period=w.practice_period,
+        facility=w.facility_a,
+        practice_type="casework",
+        level="university_3",
+        seats=20,
+        **published,
+    )
+    w.practice_instructor_a = PeriodInstructor.objects.create(
+        period=w.practice_period,
+        facility=w.facility_a,
+        instructor=w.field_instructor_a,
+        capacity=20,
+    )
+    w.practice_instructor_a2 = PeriodInstructor.objects.create(
+        period=w.practice_period,
+        facility=w.facility_a,
+        instructor=w.field_instructor_a2,
+        capacity=20,
+    )
+    w.offer_practice.instructors.add(w.practice_instructor_a, w.practice_instructor_a2)
+    in_practice = {
+        "offer": w.offer_practice,
+        "period": w.practice_period,
+        "school": w.school,
+        "facility": w.facility_a,
+        "status": Placement.Status.ACCEPTED,
+        "proposed_at": now - dt.timedelta(days=12),
+        "decided_at": now - dt.timedelta(days=11),
+        "decided_by": w.manager_a,
+    }
     w.practising_student = make_user("student", w.school)
     w.practising = Student.objects.create(
-        round=round_past_a,
+        round=w.round_practice_a,
         user=w.practising_student,
         student_code="SV1201",
         full_name="Ngô Thị Hạnh",
         gender="female",
     )
     w.placement_practice = Placement.objects.create(
-        student=w.practising,
-        offer=w.placement_a.offer,
-        period=w.past_period,
-        school=w.school,
-        facility=w.facility_a,
-        instructor=w.past_instructor_a,
-        run=w.run_past,
-        rank=1,
-        status=Placement.Status.ACCEPTED,
-        proposed_at=now - dt.timedelta(days=12),
-        decided_at=now - dt.timedelta(days=11),
-        decided_by=w.manager_a,
+        student=w.practising, instructor=w.practice_instructor_a, **in_practice
     )
     other = Student.objects.create(
-        round=round_past_a,
+        round=w.round_practice_a,
         user=make_user("student", w.school),
         student_code="SV1202",
         full_name="Lý Văn Tâm",
         gender="male",
     )
     w.placement_other_instructor = Placement.objects.create(
-        student=other,
-        offer=w.placement_a.offer,
-        period=w.past_period,
-        school=w.school,
-        facility=w.facility_a,
-        instructor=w.past_instructor_a2,
-        run=w.run_past,
-        rank=1,
-        status=Placement.Status.ACCEPTED,
-        proposed_at=now - dt.timedelta(days=12),
+        student=other, instructor=w.practice_instructor_a2, **in_practice
     )
     entry = {"placement": w.placement_practice, "activity": "casework"}
     w.entry_submitted = LogEntry.objects.create(
