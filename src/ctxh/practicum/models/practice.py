@@ -16,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ctxh.core.scoping import ScopedQuerySet
+from ctxh.core.scoping import ScopedQuerySet, scope_for
 from ctxh.core.workflow import Transition
 
 from .allocation import Placement
@@ -29,35 +29,20 @@ PRACTICE_STATUSES = ("accepted", "in_practice")
 MAX_HOURS_PER_DAY = Decimal("12")
 
 
-def _supervises(by, obj) -> bool:
-    from ..selectors.instructors import supervises
-
-    return supervises(by, obj.placement)
+def _reaches(by, obj, *actions: str) -> bool:
+    """Whether ``by``'s scope for any of ``actions`` on ``obj``'s model covers ``obj``.
+    For a field instructor ("supervise", ORG) the services narrow this to the placements
+    they supervise (:func:`ctxh.practicum.selectors.instructors.supervises`)."""
+    return any(scope_for(by, type(obj), action).covers_object(obj) for action in actions)
 
 
 def _agreement_party(by, obj) -> bool:
     """The student, the field instructor or a coordinator of the school."""
-    from ctxh.core.scoping import scope_for
-
-    from ..selectors.instructors import supervises
-
-    placement = obj.placement
-    if getattr(by, "pk", None) and placement.student.user_id == by.pk:
-        return True
-    if supervises(by, placement):
-        return True
-    return scope_for(by, LearningAgreement, "decide").covers(placement.school_id)
+    return _reaches(by, obj, "change", "supervise", "decide")
 
 
 def _agreement_approver(by, obj) -> bool:
-    from ctxh.core.scoping import scope_for
-
-    from ..selectors.instructors import supervises
-
-    placement = obj.placement
-    return supervises(by, placement) or scope_for(by, LearningAgreement, "decide").covers(
-        placement.school_id
-    )
+    return _reaches(by, obj, "supervise", "decide")
 
 
 class LearningAgreement(models.Model):
@@ -242,8 +227,8 @@ class LogEntry(models.Model):
             Status.SUBMITTED: Transition("submit", permission="add", label=_("Submit")),
         },
         Status.SUBMITTED: {
-            Status.APPROVED: Transition("approve", permission=_supervises, label=_("Approve")),
-            Status.RETURNED: Transition("return", permission=_supervises, label=_("Return")),
+            Status.APPROVED: Transition("approve", permission="supervise", label=_("Approve")),
+            Status.RETURNED: Transition("return", permission="supervise", label=_("Return")),
         },
         Status.RETURNED: {
             Status.SUBMITTED: Transition("resubmit", permission="add", label=_("Submit again")),

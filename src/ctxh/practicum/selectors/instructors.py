@@ -18,6 +18,8 @@ from ctxh.core.roles import Role
 from ctxh.core.scoping import scope_for
 from ctxh.workforce.models import FieldInstructor
 
+from ..models import LogEntry
+
 _CACHE = "_ctxh_field_instructor"
 
 
@@ -49,7 +51,7 @@ def supervised_q(user, prefix: str = "") -> Q:
     ``"placement__"``) selecting those ``user`` supervises: their field instructor, at a
     facility where they hold the supervising role. Matches nothing for anyone else."""
     fi = instructor_for_user(user)
-    scope = scope_for(user, _log_entry_model(), "supervise")
+    scope = scope_for(user, LogEntry, "supervise")
     if fi is None or (not scope.everything and not scope.organization_ids):
         return Q(pk__in=[])
     condition = Q(**{f"{prefix}instructor__instructor": fi})
@@ -66,7 +68,7 @@ def supervises(user, placement) -> bool:
     fi = instructor_for_user(user)
     if fi is None:
         return False
-    if not scope_for(user, _log_entry_model(), "supervise").covers(placement.facility_id):
+    if not scope_for(user, LogEntry, "supervise").covers(placement.facility_id):
         return False
     return placement.instructor.instructor_id == fi.pk
 
@@ -93,9 +95,3 @@ def instructor_users(placement) -> list:
             memberships__active=True,
         ).distinct()
     )
-
-
-def _log_entry_model():
-    from ..models import LogEntry
-
-    return LogEntry
