@@ -229,11 +229,25 @@ def approvals_for(user, *, limit: int = 600) -> dict:
     entries = list(
         waiting_entries(user)
         .select_related("placement__student", "placement__school")
+        .only(
+            "pk",
+            "date",
+            "hours",
+            "activity",
+            "description",
+            "submitted_at",
+            "placement_id",
+            "placement__student__full_name",
+            "placement__student__sort_key",
+            "placement__school__name",
+        )
         .order_by("date", "placement__student__sort_key", "placement_id", "pk")[:limit]
     )
     weeks: dict[dt.date, ApprovalWeek] = {}
     by_student: dict[tuple, StudentWeek] = {}
+    now = timezone.now()
     for entry in entries:
+        entry.waiting_days = (now - entry.submitted_at).days if entry.submitted_at else 0
         start = week_start_of(entry.date)
         week = weeks.get(start)
         if week is None:

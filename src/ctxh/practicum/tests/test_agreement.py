@@ -13,6 +13,17 @@ from ctxh.practicum.services import agreement as svc
 from ctxh.testing import client_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (the source language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 A = LearningAgreement.Status
 
 GOALS = [

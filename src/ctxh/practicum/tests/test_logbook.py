@@ -21,6 +21,17 @@ from ctxh.practicum.services import logbook as svc
 from ctxh.testing import client_for, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (the source language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 S = LogEntry.Status
 
 
@@ -466,3 +477,23 @@ def test_boards_show_hours_returned_entries_and_entries_to_approve(w):
     assert board["to_approve"]["count"] == 1
     assert [p.pk for p in board["my_students"]] == [w.placement_practice.pk]
     assert 'data-testid="to-approve"' in page.content.decode()
+
+
+def test_approval_page_approves_or_returns_one_entry(w):
+    client = client_for(w.instructor_a)
+    url = reverse("practicum:approvals")
+    page = client.get(url).content.decode()
+    assert f'name="one" value="{w.entry_submitted.pk}"' in page
+    # Returning without a comment is refused with a message; with one, it is returned.
+    pk = w.entry_submitted.pk
+    client.post(url, {"op": "entries", "entry": [pk], "return": pk, f"comment_{pk}": ""})
+    assert LogEntry.objects.get(pk=pk).status == S.SUBMITTED
+    client.post(url, {"op": "entries", "entry": [pk], "return": pk, f"comment_{pk}": "Thiếu"})
+    assert LogEntry.objects.get(pk=pk).status == S.RETURNED
+    svc.entry_submit(entry=LogEntry.objects.get(pk=pk), by=w.practising_student)
+    client.post(url, {"op": "entries", "entry": [pk], "one": pk})
+    assert LogEntry.objects.get(pk=pk).status == S.APPROVED
+    # Another instructor cannot reach it through the page.
+    other = client_for(w.instructor_a2).post(url, {"op": "entries", "one": w.entry_draft.pk})
+    assert other.status_code == 302
+    assert LogEntry.objects.get(pk=w.entry_draft.pk).status == S.DRAFT

@@ -271,8 +271,21 @@ def approvals(request):
                 count = services.week_approve(
                     instructor_user=request.user, week_start=week, by=request.user
                 )
+            elif request.POST.get("return", "").isdigit():
+                entry = get_object_or_404(
+                    reading.waiting_entries(request.user), pk=int(request.POST["return"])
+                )
+                comment = request.POST.get(f"comment_{entry.pk}", "")
+                services.entry_return(entry=entry, comment=comment, by=request.user)
+                messages.success(request, _("Entry returned to the student."))
+                return redirect(here)
             else:
-                ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+                one = request.POST.get("one", "")
+                ids = (
+                    [int(one)]
+                    if one.isdigit()
+                    else [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+                )
                 rows = (
                     list(reading.waiting_entries(request.user).filter(pk__in=ids).only("pk"))
                     if ids
