@@ -205,6 +205,8 @@ class PermissionWorld:
         "past_student_a",  # placement_a's student (practicum acceptance)
         "practice_student_a",  # practice_a's student (practicum part 2, in practice)
         "completed_student",  # completed_a's student (practicum part 2)
+        "practising_student",  # placement_practice's student (logbook, agreement)
+        "instructor_a2",  # another field instructor of facility A
     )
 
     def __init__(self):

@@ -130,3 +130,31 @@ def _register_part_two(everyone) -> None:
         "practicum.grade",
         {"view": {po: ALL, vw: ALL, sc: ORG, st: SELF}, "change": {sc: ORG}},
     )
+    # In practice (part 2): the logbook and the learning agreement. Everyone of the
+    # placement reads them (the student their own); the student writes; the field
+    # instructor reaches their facility's through "supervise", narrowed to their own
+    # students by ctxh.practicum.selectors.instructors.supervises; the school's coordinator
+    # approves agreements ("decide").
+    in_practice = {po: ALL, vw: ALL, sc: ORG, fm: ORG, st: SELF}
+    register(
+        "practicum.logentry",
+        {"view": in_practice, "add": {st: SELF}, "supervise": {fi: ORG}},
+        labels={
+            "add": _("write one's logbook"),
+            "supervise": _("approve the logbooks of one's students"),
+        },
+    )
+    register(
+        "practicum.learningagreement",
+        {
+            "view": in_practice,
+            "change": {st: SELF},
+            "supervise": {fi: ORG},
+            "decide": {sc: ORG},
+        },
+        labels={
+            "change": _("write one's learning agreement"),
+            "supervise": _("approve the learning agreements of one's students"),
+            "decide": _("approve learning agreements for the school"),
+        },
+    )

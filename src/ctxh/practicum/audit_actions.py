@@ -60,3 +60,23 @@ ACTIONS.update(
         "grade.update": _("Corrected a grade"),
     }
 )
+
+# In practice: the logbook and the learning agreement.
+ACTIONS.update(
+    {
+        "logentry.create": _("Wrote a logbook entry"),
+        "logentry.update": _("Edited a logbook entry"),
+        "logentry.submit": _("Submitted a logbook entry"),
+        "logentry.resubmit": _("Submitted a returned logbook entry again"),
+        "logentry.correct": _("Corrected an approved logbook entry"),
+        "logentry.approve": _("Approved a logbook entry"),
+        "logentry.return": _("Returned a logbook entry"),
+        "learningagreement.create": _("Started a learning agreement"),
+        "learningagreement.update": _("Edited a learning agreement"),
+        "learningagreement.propose": _("Proposed a learning agreement"),
+        "learningagreement.approve": _("Approved a learning agreement"),
+        "learningagreement.agree": _("Agreed a learning agreement"),
+        "learningagreement.reopen": _("Took a learning agreement back to draft"),
+        "learningagreement.revise": _("Started a new version of a learning agreement"),
+    }
+)

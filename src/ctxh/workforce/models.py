@@ -365,6 +365,16 @@ class FieldInstructor(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
     active = models.BooleanField(_("active"), default=True, db_index=True)
+    # The account this instructor signs in with (approving logbooks, agreements). Empty:
+    # the practicum falls back to matching the person's e-mail address.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="field_instructor_record",
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_organization_field = "person__current_organization"

@@ -6,8 +6,24 @@ from .evaluation import Competency, Evaluation, Grade, Rubric, SupervisionSessio
 from .network import PracticeSite
 from .offers import Offer, PeriodInstructor, Preference, SchoolQuota
 from .periods import PlacementPeriod, Round, Student
+from .practice import (
+    MAX_HOURS_PER_DAY,
+    PRACTICE_STATUSES,
+    ActivityType,
+    AgreementGoal,
+    AgreementVersion,
+    LearningAgreement,
+    LogEntry,
+)
 
 __all__ = [
+    "MAX_HOURS_PER_DAY",
+    "PRACTICE_STATUSES",
+    "ActivityType",
+    "AgreementGoal",
+    "AgreementVersion",
+    "LearningAgreement",
+    "LogEntry",
     "AllocationOutcome",
     "AllocationRun",
     "Competency",

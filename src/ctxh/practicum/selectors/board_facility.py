@@ -12,6 +12,7 @@ from ctxh.core.searchtext import normalize
 from ..models import Offer, PeriodInstructor, Placement
 from . import board_practice
 from .decisions import decision_times
+from .logbook import approvals_summary
 
 FACILITY_ROLES = (Role.FACILITY_MANAGER, Role.FIELD_INSTRUCTOR)
 
@@ -28,17 +29,20 @@ def _facilities(user) -> list:
 
 
 def _own_instructors(user, period, facility_ids) -> list[int]:
-    """The period instructors that are this user. Accounts and workforce people are not
-    linked yet: matched on the e-mail address, else on the full name (accents ignored)."""
+    """The period instructors that are this user: linked by ``FieldInstructor.user``, else
+    matched on the e-mail address, else on the full name (accents ignored)."""
     candidates = PeriodInstructor.objects.filter(
         period=period, facility_id__in=facility_ids
-    ).values_list("pk", "instructor__person__email", "instructor__person__full_name")
+    ).values_list(
+        "pk", "instructor__person__email", "instructor__person__full_name", "instructor__user_id"
+    )
     email = (user.email or "").strip().lower()
     name = normalize(getattr(user, "full_name", "") or "")
     return [
         pk
-        for pk, p_email, p_name in candidates
-        if (email and (p_email or "").strip().lower() == email)
+        for pk, p_email, p_name, user_id in candidates
+        if user_id == user.pk
+        or (email and (p_email or "").strip().lower() == email)
         or (name and normalize(p_name or "") == name)
     ]
 
@@ -96,10 +100,16 @@ def context(request, period) -> dict | None:
                 .select_related("student", "school", "offer")
                 .order_by("student__sort_key", "pk")[:100]
             )
+    # The field instructor's entries to approve (all periods: a logbook outlives its
+    # period's board), with the longest wait.
+    to_approve = None
+    if any(role == Role.FIELD_INSTRUCTOR for _org, role in facilities):
+        to_approve = approvals_summary(request.user)
     return {
         "period": period,
         "facilities": rows,
         "my_students": mine,
         # Part 2: the current students of the facilities the user manages, with hours.
         "progress": board_practice.facility_progress(period, manages),
+        "to_approve": to_approve,
     }

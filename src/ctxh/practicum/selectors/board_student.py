@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from ..models import Placement, Preference
+from ..models import PRACTICE_STATUSES, Placement, Preference
 from . import board_practice
+from .logbook import hours_progress
 from .offers import student_in_period, student_offer_choices
 
 
@@ -24,12 +25,20 @@ def context(request, period) -> dict | None:
     )
     placement = (
         Placement.objects.filter(student=student)
-        .select_related("facility", "offer", "instructor__instructor__person")
+        .select_related("facility", "offer", "instructor__instructor__person", "student__round")
         .order_by("-proposed_at", "-pk")
         .first()
     )
     now = timezone.now()
+    # In practice: the hours against the round's requirement, and the returned entries.
+    progress = (
+        hours_progress(placement)
+        if placement is not None and placement.status in (*PRACTICE_STATUSES, "completed")
+        else None
+    )
     return {
+        "progress": progress,
+        "in_practice": placement is not None and placement.status in PRACTICE_STATUSES,
         "student": student,
         "deadline": period.preference_deadline,
         "open": period.status == period.Status.PREFERENCES and now < period.preference_deadline,

@@ -1,7 +1,8 @@
-"""Hours of practice approved in a placement's logbook.
+"""Hours of practice approved in a placement's logbook (what completion requires).
 
-TODO(lead): the logbook branch owns ``LogEntry``; until it is merged there is no entry and
-every placement has 0 approved hours. Reconcile with that branch's selector at merge.
+One definition with the logbook's progress bar: the approved hours of the *current*
+versions of the entries (a correction awaiting approval takes its entry's hours out until
+it is approved), summed by :func:`ctxh.practicum.selectors.logbook._sums`.
 """
 
 from __future__ import annotations
@@ -9,42 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.apps import apps
-from django.db.models import Sum
-
-
-def _entries():
-    try:
-        return apps.get_model("practicum", "LogEntry")
-    except LookupError:
-        return None
-
-
-def _approved(model):
-    # An approved entry corrected by a newer version no longer counts (the new one does).
-    return model.objects.filter(status="approved", superseded_by__isnull=True)
+from .logbook import _sums
 
 
 def approved_hours(placement) -> Decimal:
-    """The hours of ``placement``'s approved, current logbook entries (0 without a logbook)."""
-    model = _entries()
-    if model is None:
-        return Decimal(0)
-    total = _approved(model).filter(placement=placement).aggregate(n=Sum("hours"))["n"]
-    return Decimal(total or 0)
+    """The approved hours of ``placement``'s logbook."""
+    return approved_hours_by_placement([placement])[placement.pk]
 
 
 def approved_hours_by_placement(placements: Iterable) -> dict[int, Decimal]:
     """``approved_hours`` for several placements in one query, by placement id."""
     ids = [getattr(p, "pk", p) for p in placements]
-    model = _entries()
-    if model is None or not ids:
-        return dict.fromkeys(ids, Decimal(0))
-    found = dict(
-        _approved(model)
-        .filter(placement_id__in=ids)
-        .values_list("placement_id")
-        .annotate(n=Sum("hours"))
-        .order_by()
-    )
-    return {pk: Decimal(found.get(pk) or 0) for pk in ids}
+    sums = _sums(ids) if ids else {}
+    return {pk: Decimal((sums.get(pk) or {}).get("approved") or 0) for pk in ids}

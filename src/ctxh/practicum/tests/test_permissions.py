@@ -757,3 +757,122 @@ PRACTICE_CASES = register(
 @pytest.mark.parametrize("case", PRACTICE_CASES, ids=lambda c: c.id)
 def test_practice_permissions(case, permission_world):
     assert_view_permissions(case, permission_world)
+
+
+# --- logbook and agreement ---
+# The logbook of ``placement_practice`` (school A's student at facility A, supervised by
+# instructor_a): everyone of the placement reads it; the student writes; only its field
+# instructor decides. Another field instructor of the same facility, the other school and
+# facility, and other students get 404.
+NOT_THIS_PLACEMENT = ("student", "student_b", "coordinator_b", "manager_b", "instructor_a2")
+READERS = ("instructor_a", "coordinator", "manager_a", "programme", "viewer")
+
+
+def _entry_data(w):
+    return {
+        "date": (w.entry_submitted.date).isoformat(),
+        "hours": "2.5",
+        "activity": "group_work",
+        "description": "Sinh hoạt nhóm trẻ",
+        "client_id": "6f1c1f0e-8a43-4d8e-9d0b-0b3f0e6c2a11",
+    }
+
+
+def _week_of_submitted(w):
+    import datetime as dt
+
+    day = w.entry_submitted.date
+    return {"op": "week", "week": (day - dt.timedelta(days=day.weekday())).isoformat()}
+
+
+LOGBOOK_CASES = register(
+    ViewCase(
+        "practicum:logbook",
+        kwargs=lambda w: {"pk": w.placement_practice.pk},
+        allowed=("practising_student", *READERS),
+        other_org=NOT_THIS_PLACEMENT,
+        forbidden_role=("ward_officer_a", "nobody"),
+        data=_entry_data,
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:logentry_edit",
+        kwargs=lambda w: {"pk": w.entry_submitted.pk},
+        allowed=("practising_student",),
+        other_org=NOT_THIS_PLACEMENT,
+        forbidden_role=(*READERS, "ward_officer_a", "nobody"),
+        data=lambda w: {**_entry_data(w), "hours": "5"},
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:logentry_edit",
+        kwargs=lambda w: {"pk": w.entry_approved.pk},
+        allowed=("practising_student",),
+        other_org=NOT_THIS_PLACEMENT,
+        forbidden_role=(*READERS, "nobody"),
+        data=lambda w: {**_entry_data(w), "date": w.entry_approved.date.isoformat()},
+        writes=True,
+        label="correction",
+    ),
+    ViewCase(
+        "practicum:logentry_submit",
+        kwargs=lambda w: {"pk": w.entry_draft.pk},
+        methods=("post",),
+        allowed=("practising_student",),
+        other_org=NOT_THIS_PLACEMENT,
+        forbidden_role=(*READERS, "ward_officer_a", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:logentry_decide",
+        kwargs=lambda w: {"pk": w.entry_submitted.pk},
+        methods=("post",),
+        data=lambda w: {"action": "approve"},
+        allowed=("instructor_a",),
+        other_org=NOT_THIS_PLACEMENT,
+        forbidden_role=("practising_student", "coordinator", "manager_a", "programme", "nobody"),
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:logentry_decide",
+        kwargs=lambda w: {"pk": w.entry_submitted.pk},
+        methods=("post",),
+        data=lambda w: {"action": "return", "comment": "Ghi rõ mục tiêu buổi vãng gia"},
+        allowed=("instructor_a",),
+        other_org=("instructor_a2", "manager_b"),
+        forbidden_role=("practising_student", "viewer"),
+        writes=True,
+        label="return",
+    ),
+    ViewCase(
+        "practicum:approvals",
+        allowed=("instructor_a", "instructor_a2"),
+        forbidden_role=("practising_student", "coordinator", "manager_a", "programme", "nobody"),
+        data=_week_of_submitted,
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:agreement",
+        kwargs=lambda w: {"pk": w.placement_practice.pk},
+        allowed=("practising_student", *READERS),
+        other_org=NOT_THIS_PLACEMENT,
+        forbidden_role=("ward_officer_a", "nobody"),
+        data=lambda w: {"op": "reopen"},
+        writes=True,
+    ),
+    ViewCase(
+        "practicum:agreement",
+        kwargs=lambda w: {"pk": w.placement_practice.pk},
+        allowed=("instructor_a", "coordinator"),
+        other_org=("instructor_a2", "coordinator_b", "manager_b"),
+        forbidden_role=("ward_officer_a", "nobody"),
+        data=lambda w: {"op": "approve"},
+        writes=True,
+        label="approve",
+    ),
+)
+
+
+@pytest.mark.parametrize("case", LOGBOOK_CASES, ids=lambda c: c.id)
+def test_logbook_permissions(case, permission_world):
+    assert_view_permissions(case, permission_world)

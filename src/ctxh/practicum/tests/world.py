@@ -221,6 +221,132 @@ def add_practicum(world) -> None:
     # Acceptance: the account of placement A's student (sees their own placement only).
     w.past_student_a = w.placement_a.student.user
 
+    # --- logbook and agreement (in practice) ---
+    # A closed period of its own (``logbook_period``: acceptance over, practice under way;
+    # nothing else of the world counts its seats): ``practising_student`` (school A) accepted
+    # at facility A (round ``logbook_round_a`` from 10 days ago, 200 hours), supervised by
+    # ``instructor_a`` (FieldInstructor.user linked); ``instructor_a2``, another field
+    # instructor of facility A, supervises ``placement_other_instructor``.
+    # Entries: ``entry_submitted`` (2 days ago), ``entry_approved`` (3 days ago),
+    # ``entry_draft`` (4 days ago); ``agreement_a`` proposed with one goal.
+    from ctxh.practicum.models import AgreementGoal, LearningAgreement, LogEntry
+
+    w.field_instructor_a.user = w.instructor_a
+    w.field_instructor_a.save(update_fields=["user"])
+    w.instructor_a2 = make_user("field_instructor", w.facility_a)
+    w.field_instructor_a2 = FieldInstructor.objects.create(
+        person=PersonFactory(full_name="Trần Văn Hướng"), user=w.instructor_a2, max_students=5
+    )
+    # (not employed at A in the workforce register: the network's counts stay as they were)
+    w.logbook_period = PlacementPeriod.objects.create(
+        organizer=w.agency,
+        name="Kỳ thực tập đang diễn ra",
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=80),
+        preference_deadline=now - dt.timedelta(days=40),
+        acceptance_deadline=now - dt.timedelta(days=20),
+        max_choices=3,
+        status=PlacementPeriod.Status.CLOSED,
+    )
+    w.logbook_round_a = Round.objects.create(
+        period=w.logbook_period,
+        school=w.school,
+        name="Đợt đang thực tập — Trường Thử",
+        practice_type="casework",
+        level="university_3",
+        starts_on=w.logbook_period.starts_on,
+        ends_on=w.logbook_period.ends_on,
+        required_hours=200,
+    )
+    w.offer_practice = Offer.objects.create(
+        period=w.logbook_period,
+        facility=w.facility_a,
+        practice_type="casework",
+        level="university_3",
+        seats=20,
+        **published,
+    )
+    w.logbook_instructor_a = PeriodInstructor.objects.create(
+        period=w.logbook_period,
+        facility=w.facility_a,
+        instructor=w.field_instructor_a,
+        capacity=20,
+    )
+    w.logbook_instructor_a2 = PeriodInstructor.objects.create(
+        period=w.logbook_period,
+        facility=w.facility_a,
+        instructor=w.field_instructor_a2,
+        capacity=20,
+    )
+    w.offer_practice.instructors.add(w.logbook_instructor_a, w.logbook_instructor_a2)
+    in_practice = {
+        "offer": w.offer_practice,
+        "period": w.logbook_period,
+        "school": w.school,
+        "facility": w.facility_a,
+        "status": Placement.Status.ACCEPTED,
+        "proposed_at": now - dt.timedelta(days=12),
+        "decided_at": now - dt.timedelta(days=11),
+        "decided_by": w.manager_a,
+    }
+    w.practising_student = make_user("student", w.school)
+    w.practising = Student.objects.create(
+        round=w.logbook_round_a,
+        user=w.practising_student,
+        student_code="SV1201",
+        full_name="Ngô Thị Hạnh",
+        gender="female",
+    )
+    w.placement_practice = Placement.objects.create(
+        student=w.practising, instructor=w.logbook_instructor_a, **in_practice
+    )
+    other = Student.objects.create(
+        round=w.logbook_round_a,
+        user=make_user("student", w.school),
+        student_code="SV1202",
+        full_name="Lý Văn Tâm",
+        gender="male",
+    )
+    w.placement_other_instructor = Placement.objects.create(
+        student=other, instructor=w.logbook_instructor_a2, **in_practice
+    )
+    entry = {"placement": w.placement_practice, "activity": "casework"}
+    w.entry_submitted = LogEntry.objects.create(
+        **entry,
+        date=today - dt.timedelta(days=2),
+        hours=4,
+        description="Vãng gia thân chủ",
+        status=LogEntry.Status.SUBMITTED,
+        submitted_at=now - dt.timedelta(days=1),
+    )
+    w.entry_approved = LogEntry.objects.create(
+        **entry,
+        date=today - dt.timedelta(days=3),
+        hours=6,
+        description="Họp nhóm",
+        status=LogEntry.Status.APPROVED,
+        submitted_at=now - dt.timedelta(days=2),
+        decided_at=now - dt.timedelta(days=1),
+        decided_by=w.instructor_a,
+    )
+    w.entry_draft = LogEntry.objects.create(
+        **entry, date=today - dt.timedelta(days=4), hours=3, description="Ghi chép hồ sơ"
+    )
+    w.agreement_a = LearningAgreement.objects.create(
+        placement=w.placement_practice,
+        status=LearningAgreement.Status.PROPOSED,
+        proposed_at=now - dt.timedelta(days=1),
+    )
+    AgreementGoal.objects.create(
+        agreement=w.agreement_a,
+        version=1,
+        position=1,
+        competency="Đánh giá nhu cầu",
+        goal="Thực hiện 2 ca đánh giá",
+        activities="Vãng gia, phỏng vấn",
+        timeframe="Tuần 1–4",
+    )
+
     # --- supervision, evaluations, completion (part 2) ---
     add_practice(w)
 

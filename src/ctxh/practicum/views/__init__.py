@@ -1,10 +1,12 @@
 """The practicum's pages, one module per area; ``urlpatterns`` gathers theirs."""
 
 from .acceptance import urlpatterns as _acceptance
+from .agreement import urlpatterns as _agreement
 from .allocation import urlpatterns as _allocation
 from .board import urlpatterns as _board
 from .evaluation import urlpatterns as _evaluation
 from .letters import urlpatterns as _letters
+from .logbook import urlpatterns as _logbook
 from .network import urlpatterns as _network
 from .offers import urlpatterns as _offers
 from .periods import urlpatterns as _periods
@@ -18,6 +20,8 @@ urlpatterns = [
     *_acceptance,
     *_allocation,
     *_letters,
+    *_logbook,
+    *_agreement,
     *_network,
     *_offers,
     *_periods,
