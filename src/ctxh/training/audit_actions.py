@@ -11,6 +11,8 @@ ACTIONS = {
     "enrollment.waitlist": _("Put a participant on the waiting list"),
     "enrollment.decline": _("Declined a participant"),
     "enrollment.withdraw": _("Withdrew a participant"),
+    # --- import, statistics ---
+    "enrollment.import_update": _("Updated a participant from a history import"),
 }
 
 # The page an audit row links to (see workforce/audit_actions.py).
