@@ -116,6 +116,7 @@ bench: env
 	$(BIN)/python bench/accounts.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/practicum.py
+	$(BIN)/python bench/training.py
 
 # Extract strings (needs GNU gettext's xgettext), then compile with polib (no gettext needed).
 messages: env
