@@ -132,6 +132,9 @@ def test_reimport_changes_nothing_and_updates_what_changed(kind, world, tmp_path
     rows[1] = row(full_name="LÊ VĂN BÌNH", date_of_birth="04/03/1985", completed="Có")
     rows.append(row(full_name="Học Viên Mới", date_of_birth="07/07/1991"))
     path = xlsx(tmp_path / "h2.xlsx", headers_of(kind), rows, title=kind.sheet_title)
+    preview = analyse(kind, path, user=w.programme, describe=True)
+    [changed] = [r.summary for r in preview.rows if r.status == "updated"]
+    assert changed["d"] == [["Hoàn thành", "Không", "Có"]]
     third = commit(kind, path, user=w.programme)
     assert (third["counts"]["updated"], third["counts"]["new"]) == (1, 1)
     assert Enrollment.objects.count() == 6
