@@ -9,4 +9,6 @@ ACTIONS = {
         "Loaded a placement period in bulk (rounds, students, offers, preferences)"
     ),
     "allocationrun.bulk_load": _("Loaded a period's allocation runs and decisions in bulk"),
+    "trainingclass.bulk_load": _("Loaded training classes and participants in bulk"),
+    "degreetraining.bulk_load": _("Loaded degree trainees in bulk"),
 }

@@ -22,6 +22,7 @@ from ctxh.organizations.models import Kind, Organization, Ownership, ServiceType
 from . import network
 from . import organizations as data
 from . import practicum as practicum_data
+from . import training as training_data
 from . import workforce as workforce_data
 
 DEFAULT_PASSWORD = "ctxh-demo-2026"
@@ -204,4 +205,5 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, stdout=None) -> DemoReport:
     # The practice network, ~1,050 students with accounts, the current and the finished
     # period: a few summary audit events.
     report.practicum = practicum_data.load_practicum(password=password)
+    training_data.load_training()  # classes 2010–2026, degree trainees, the trained-share target
     return report

@@ -23,6 +23,8 @@ ACTIONS = {
     "enrollment.self_register": _("Registered for a class"),
     "enrollment.add_external": _("Added a participant from outside the registry"),
     "enrollment.link": _("Linked a participant to the workforce registry"),
+    # --- import, statistics ---
+    "enrollment.import_update": _("Updated a participant from a history import"),
 }
 
 # The page an audit row links to (see workforce/audit_actions.py).

@@ -36,6 +36,7 @@ KIND_MODULES = [
     "ctxh.workforce.importing",
     "ctxh.accounts.importing",
     "ctxh.practicum.importing",
+    "ctxh.training.importing",
 ]
 
 

@@ -7,6 +7,7 @@ from .classes import urlpatterns as _classes
 from .degree import urlpatterns as _degree
 from .enrolment import urlpatterns as _enrolment
 from .me import urlpatterns as _me
+from .statistics import urlpatterns as _statistics
 
 urlpatterns = [
     *_classes,
@@ -16,4 +17,5 @@ urlpatterns = [
     *_certificates,
     *_me,
     *_degree,
+    *_statistics,
 ]
