@@ -43,8 +43,14 @@ def test_referral_letter_issue_download_and_verify(permission_world):
     page = client.get(url)
     assert page.status_code == 200 and b'data-testid="issue-letter"' in page.content
     issued = client.post(url)
-    assert issued.status_code == 302
+    assert issued.status_code == 302 and issued["Location"].endswith("?issued=1")
+    # The page that follows says the letter is issued (its code links to the verification)
+    # and starts the download itself.
+    after = client.get(issued["Location"])
+    assert b'data-testid="letter-issued"' in after.content
+    assert b'http-equiv="refresh"' in after.content
     document = Document.objects.get(kind=Kind.REFERRAL)
+    assert document.code.encode() in after.content
     assert document.organization == w.school and document.source == w.placement_a
     assert document.holder_name == "Đỗ Thị Mai"
     # Issuing again gives the same letter (one per placement).

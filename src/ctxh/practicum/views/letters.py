@@ -60,7 +60,15 @@ def _placement_letter(request, pk: int, *, issuer_field: str, existing, issue, t
                     messages.error(request, message)
                 return redirect(request.path)
             messages.success(request, _issued(document))
+            # The page that says so, and starts the download (the letter downloads once).
+            return redirect(f"{request.path}?issued=1")
         return redirect(request.path)
+    if document is not None and request.GET.get("issued") == "1":
+        return render(
+            request,
+            "practicum/letters/issued.html",
+            {"title": title, "placement": placement, "document": document},
+        )
     if document is not None:
         return pdf_response(document)
     return render(
