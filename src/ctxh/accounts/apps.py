@@ -21,6 +21,7 @@ class AccountsConfig(AppConfig):
                 order=80,
                 # The role table is reached from the account list (a button there).
                 also=("accounts:roles",),
+                menu="admin",
             )
         )
-        register(NavItem(_("Audit trail"), "core:audit", "core.AuditEvent", order=90))
+        register(NavItem(_("Audit trail"), "core:audit", "core.AuditEvent", order=90, menu="admin"))

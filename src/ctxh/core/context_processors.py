@@ -11,9 +11,13 @@ from .navigation import navigation_for
 def site(request):
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
+    items = navigation_for(request) if signed_in else []
+    admin = [item for item in items if item["menu"] == "admin"]
     return {
         "agency_name": settings.CTXH_AGENCY_NAME,
-        "nav_items": navigation_for(request) if signed_in else [],
+        "nav_items": items,
+        "nav_admin": bool(admin),
+        "nav_admin_active": any(item["active"] for item in admin),
         # A callable: the one COUNT runs only when a page shows the badge, at most once.
         "unread_notifications": _unread(user) if signed_in else 0,
     }

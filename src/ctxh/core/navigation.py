@@ -29,6 +29,9 @@ class NavItem:
     order: int = 100
     #: URL names ("namespace:name") of other pages that belong to this entry's section.
     also: tuple[str, ...] = ()
+    #: "" for the bar itself; "admin" for the "Administration" menu (accounts, imports,
+    #: registers, the audit trail), so the bar stays one line on a laptop.
+    menu: str = ""
 
 
 _items: list[NavItem] = []
@@ -54,6 +57,7 @@ def navigation_for(request) -> list[dict]:
                 "url": reverse(item.url_name),
                 "active": False,
                 "names": {item.url_name, *item.also},
+                "menu": item.menu,
             }
         )
     active = _section_of(request, result)

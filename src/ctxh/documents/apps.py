@@ -9,7 +9,9 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from ctxh.core.navigation import NavItem, register
 
-        register(NavItem(_("Documents"), "documents:list", "documents.Document", order=45))
+        register(
+            NavItem(_("Documents"), "documents:list", "documents.Document", order=45, menu="admin")
+        )
         _register_permissions()
 
 

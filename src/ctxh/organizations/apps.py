@@ -34,7 +34,11 @@ class OrganizationsConfig(AppConfig):
                 ),
             )
         )
-        register(NavItem(_("Import"), "imports:index", "core.Job", action="import", order=90))
+        register(
+            NavItem(
+                _("Import"), "imports:index", "core.Job", action="import", order=90, menu="admin"
+            )
+        )
         _register_permissions()
 
 

@@ -64,7 +64,10 @@ def test_every_demo_role_signs_in_and_out(browser, live_server, demo):
             assert org.name in page.content()
             assert page.locator("[data-testid=todos]").is_visible()
             if account.role == "programme_office":
-                assert page.locator("a.nav-link", has_text="Nhật ký thay đổi").count() == 1
+                # The audit trail is in the "Administration" menu of the bar.
+                page.click("[data-testid=nav-admin]")
+                assert page.locator("a.dropdown-item", has_text="Nhật ký thay đổi").count() == 1
+                page.keyboard.press("Escape")
                 figures = page.locator("[data-testid=figure]").all_inner_texts()
                 assert "92" in figures and "168" in figures
             page.click("[data-testid=user-menu]")
