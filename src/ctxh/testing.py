@@ -198,6 +198,8 @@ class PermissionWorld:
         "coordinator_b",
         "student_b",
         "instructor_a",
+        # The monitoring's (ctxh.monitoring.tests.world).
+        "ward_officer_b",
         # The training's (ctxh.training.tests.world).
         "trainer",
         "trainer_b",

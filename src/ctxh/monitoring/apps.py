@@ -55,6 +55,7 @@ def _register_submission_permissions() -> None:
                 "monitoring:submission_edit",
                 "monitoring:submission_detail",
                 "monitoring:completeness",
+                "monitoring:completeness_remind",
             ),
         )
     )

@@ -9,13 +9,13 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ctxh.core.models import AuditEvent
 from ctxh.core.permissions import get_visible_or_404, require
@@ -71,6 +71,7 @@ class FilterForm(forms.Form):
 
 
 @login_required
+@require_GET
 def submission_list(request):
     require(request.user, Submission, "view")
     form = FilterForm(request.GET or None)
@@ -209,6 +210,7 @@ def submission_edit(request, pk: int):
 
 
 @login_required
+@require_GET
 def submission_detail(request, pk: int):
     submission = get_visible_or_404(request.user, Submission, "view", pk=pk)
     versions = list(
@@ -281,29 +283,16 @@ def submission_transition(request, pk: int):
 
 
 @login_required
+@require_GET
 def completeness_view(request):
     require(request.user, Submission, "monitor")
     datasets = list(DataSet.objects.filter(active=True))
-    code = request.POST.get("dataset") or request.GET.get("dataset")
+    code = request.GET.get("dataset")
     dataset = next((d for d in datasets if d.code == code), datasets[0] if datasets else None)
     if dataset is None:
         return render(request, "monitoring/submissions/completeness.html", {"report": None})
-    start = _parse_date(request.POST.get("period") or request.GET.get("period"))
+    start = _parse_date(request.GET.get("period"))
     start = dataset.bounds(start)[0] if start else latest_due_period(dataset)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "close":
-                period_close(dataset=dataset, period_start=start, by=request.user)
-                messages.success(request, _("The period is closed for submissions."))
-            else:
-                count = submissions_remind(dataset=dataset, period_start=start, by=request.user)
-                messages.success(
-                    request,
-                    _("%(count)s organisations reminded.") % {"count": count},
-                )
-        except PermissionDenied:
-            raise
-        return redirect(f"{request.path}?dataset={dataset.code}&period={start.isoformat()}")
     report = completeness(dataset, start, user=request.user)
     return render(
         request,
@@ -317,10 +306,33 @@ def completeness_view(request):
     )
 
 
+@login_required
+@require_POST
+def completeness_remind(request):
+    """POST ``action=remind`` (default): remind the organisations that have not reported
+    the period; ``action=close``: close the period for submissions. Programme office."""
+    require(request.user, Submission, "approve")
+    dataset = DataSet.objects.filter(active=True, code=request.POST.get("dataset")).first()
+    start = _parse_date(request.POST.get("period"))
+    if dataset is None or start is None:
+        messages.error(request, _("Choose a form and a period."))
+        return redirect("monitoring:completeness")
+    start = dataset.bounds(start)[0]
+    if request.POST.get("action") == "close":
+        period_close(dataset=dataset, period_start=start, by=request.user)
+        messages.success(request, _("The period is closed for submissions."))
+    else:
+        count = submissions_remind(dataset=dataset, period_start=start, by=request.user)
+        messages.success(request, _("%(count)s organisations reminded.") % {"count": count})
+    url = reverse("monitoring:completeness")
+    return redirect(f"{url}?dataset={dataset.code}&period={start.isoformat()}")
+
+
 urlpatterns = [
     path("submissions/", submission_list, name="submissions"),
     path("submissions/new/", submission_new, name="submission_new"),
     path("submissions/completeness/", completeness_view, name="completeness"),
+    path("submissions/completeness/remind/", completeness_remind, name="completeness_remind"),
     path("submissions/<int:pk>/", submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/edit/", submission_edit, name="submission_edit"),
     path("submissions/<int:pk>/transition/", submission_transition, name="submission_transition"),
