@@ -12,5 +12,6 @@ ACTIONS = {
     "submission.supersede": _("Replaced a periodic report by its correction"),
     "submission.correct": _("Opened a correction of an approved periodic report"),
     "submission.remind": _("Reminded organisations of a periodic report"),
+    "submission.load": _("Loaded periodic reports"),
     "closedperiod.create": _("Closed a reporting period"),
 }
