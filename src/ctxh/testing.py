@@ -198,6 +198,8 @@ class PermissionWorld:
         "coordinator_b",
         "student_b",
         "instructor_a",
+        # The monitoring's (ctxh.monitoring.tests.world).
+        "ward_officer_b",
         # The training's (ctxh.training.tests.world).
         "trainer",
         "trainer_b",
@@ -288,11 +290,13 @@ class PermissionWorld:
         self.import_rejected_a.result_file.save(
             "bad.errors.xlsx", ContentFile(b"PK-errors"), save=True
         )
+        from ctxh.monitoring.tests.world import add_monitoring
         from ctxh.practicum.tests.world import add_practicum
         from ctxh.training.tests.world import add_training
 
         add_practicum(self)
         add_training(self)
+        add_monitoring(self)
         self._clients: dict[str, Client] = {}
 
     def user(self, name: str):

@@ -37,9 +37,24 @@ def test_demo_mirrors_the_articles_and_is_idempotent():
     assert ResidentCount.objects.awaiting_review().count() == 2
     provisional = provisional_residents(user=programme, as_of=timezone.localdate())
     assert (provisional.entries, provisional.facilities) == (2, 2) and provisional.people > 0
-    assert ResidentCount.objects.values("period_end").distinct().count() == 3
+    # The registry's three periods, plus the quarters the approved periodic reports of the
+    # monitoring wrote through (the registry is the residents' one source of truth).
+    assert ResidentCount.objects.values("period_end").distinct().count() == 8
     assert ResidentCount.objects.values("facility").distinct().count() == 92
     headcounts = ResidentCount.objects.count()
+    # Periodic reports: the latest approved quarter (Q2/2026) gives the articles' figures.
+    import datetime as dt
+
+    from ctxh.monitoring.models import Submission
+    from ctxh.monitoring.selectors.submissions import approved_values
+
+    q2 = (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    assert approved_values("facility_residents", "total", *q2) == 20_699
+    assert approved_values("ward_allowance", "total", *q2) == 136_036
+    assert len(approved_values("ward_allowance", "total", *q2, by="ward")) == 168
+    assert Submission.objects.filter(status="returned").count() == 1
+    assert Submission.objects.filter(status="superseded").count() == 1
+    submissions = Submission.objects.count()
     # Workforce: ~6,500 people over the five sectors of DOMAIN.md, loaded with ONE audit event.
     from ctxh.workforce.models import FieldInstructor, Person
     from ctxh.workforce.selectors import workforce_statistics
@@ -59,6 +74,7 @@ def test_demo_mirrors_the_articles_and_is_idempotent():
     )
     call_command("demo", "--quiet", "--password", "Demo-pass-2026")
     assert ResidentCount.objects.count() == headcounts
+    assert Submission.objects.count() == submissions
     assert (
         list(Person.objects.values_list("id", "cccd", "current_organization_id").order_by("id"))
         == people

@@ -1,1 +1,10 @@
 """The monitoring app's models, by sub-domain; import them from here."""
+
+from .submissions import (  # noqa: F401
+    ClosedPeriod,
+    DataField,
+    DataSet,
+    PeriodType,
+    Submission,
+    SubmissionValue,
+)

@@ -14,6 +14,72 @@ CASES = register(
     ),
 )
 
+# --- submissions ---
+CASES += register(
+    ViewCase(
+        "monitoring:submissions",
+        allowed=("programme", "viewer", "ward_officer_a", "manager_a"),
+        forbidden_role=("nobody", "student"),
+        methods=("get",),
+    ),
+    ViewCase(
+        "monitoring:submission_new",
+        allowed=("programme", "ward_officer_a", "manager_a"),
+        forbidden_role=("viewer", "nobody"),
+        data=lambda w: {
+            "dataset": w.services_form.pk,
+            "organization": w.facility_a.pk,
+            "period": w.quarter.isoformat(),
+        },
+        writes=True,
+    ),
+    ViewCase(
+        "monitoring:submission_edit",
+        kwargs=lambda w: {"pk": w.submission_a.pk},
+        allowed=("programme", "ward_officer_a"),
+        other_org=("manager_a", "ward_officer_b"),
+        forbidden_role=("viewer", "nobody"),
+        data=lambda w: {f"d20_{i}": str(i + 1) for i in range(1, 9)},
+        writes=True,
+    ),
+    ViewCase(
+        "monitoring:submission_detail",
+        kwargs=lambda w: {"pk": w.submission_a.pk},
+        allowed=("programme", "viewer", "ward_officer_a"),
+        other_org=("manager_a", "ward_officer_b"),
+        forbidden_role=("nobody", "student"),
+        methods=("get",),
+    ),
+    ViewCase(
+        "monitoring:submission_transition",
+        kwargs=lambda w: {"pk": w.submission_a_sent.pk},
+        allowed=("programme",),
+        other_org=("manager_a", "ward_officer_b"),
+        forbidden_role=("viewer", "ward_officer_a", "nobody"),
+        methods=("post",),
+        data=lambda w: {"action": "approve"},
+        writes=True,
+    ),
+    ViewCase(
+        "monitoring:completeness",
+        allowed=("programme", "viewer"),
+        forbidden_role=("ward_officer_a", "manager_a", "nobody"),
+        methods=("get",),
+    ),
+    ViewCase(
+        "monitoring:completeness_remind",
+        allowed=("programme",),
+        forbidden_role=("viewer", "ward_officer_a", "nobody"),
+        methods=("post",),
+        data=lambda w: {
+            "dataset": "ward_allowance",
+            "period": w.quarter.isoformat(),
+            "action": "remind",
+        },
+        writes=True,
+    ),
+)
+
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_permissions(case, permission_world):

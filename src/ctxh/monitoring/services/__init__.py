@@ -1,0 +1,1 @@
+"""Every write of the monitoring app, by area (import from the area's module)."""
