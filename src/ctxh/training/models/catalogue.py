@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ctxh.core.scoping import ScopedQuerySet
 from ctxh.core.workflow import Transition
@@ -89,8 +90,9 @@ class TrainingClass(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         OPEN = "open", _("Open for nominations")
-        RUNNING = "running", _("Running")
-        CLOSED = "closed", _("Closed")
+        # A class "runs" and "closes" as a course does, not as a job: their own words.
+        RUNNING = "running", pgettext_lazy("training class", "Running")
+        CLOSED = "closed", pgettext_lazy("training class", "Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
     TRANSITIONS = {

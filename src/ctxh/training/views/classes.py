@@ -21,7 +21,8 @@ from ctxh.core.transitions import available_transitions
 
 from ..filters import TrainingClassFilter
 from ..forms.classes import MoveForm, SessionForm, TrainingClassForm
-from ..models import ClassSession, Enrollment, TrainingClass
+from ..models import Attendance, ClassSession, Enrollment, TrainingClass
+from ..services import attendance as attendance_services
 from ..services import classes as services
 from ..services.enrolment import TAKING_DECISIONS, may_decide
 from ..tables import TrainingClassTable
@@ -138,14 +139,19 @@ def class_detail(request, pk: int):
         .select_related("person", "organization")
     )
     decide = may_decide(user, klass)
+    taking = klass.status in TAKING_DECISIONS
     for row in participants:
         row.training_class = klass  # the scope paths read it: no query per row
         row.moves = []
         row.can_withdraw = False
+        # A closed or cancelled class no longer changes its participants (the services
+        # refuse): offer no decision and no withdrawal there.
+        if klass.status in services.FINISHED:
+            continue
         for target, move in available_transitions(row, user):
             if move.action == "withdraw":
                 row.can_withdraw = True
-            else:
+            elif taking:
                 row.moves.append((target, move))
     participants.sort(
         key=lambda r: (
@@ -162,7 +168,6 @@ def class_detail(request, pk: int):
         .annotate(n=Count("pk"))
     )
     waiting = [r for r in participants if r.status == Enrollment.Status.WAITLISTED]
-    taking = klass.status in TAKING_DECISIONS
     nominate_scope = scope_for(user, Enrollment, "nominate")
     own = next((r for r in participants if r.person_id and r.person.user_id == user.pk), None)
     return render(
@@ -183,6 +188,7 @@ def class_detail(request, pk: int):
                 ClassSession(training_class=klass)
             ),
             "can_decide": decide and taking,
+            "any_moves": any(row.moves for row in participants),
             "can_nominate": not nominate_scope.empty and klass.status == TrainingClass.Status.OPEN,
             "can_add_external": taking and (decide or not nominate_scope.empty),
             "can_self_register": klass.self_registration
@@ -190,8 +196,25 @@ def class_detail(request, pk: int):
             and own is None,
             "own": own,
             "move_form": MoveForm(),
+            **_page_links(user, klass),
         },
     )
+
+
+def _page_links(user, klass: TrainingClass) -> dict[str, bool]:
+    """Which of the class's own pages the class page links to: its attendance grid, its
+    completion and certificates, and each session's check-in QR code — each shown only
+    when the page would open for ``user`` (same rules as the pages themselves)."""
+    runs = attendance_services.may_run(user, klass, Attendance, "change")
+    return {
+        "can_attendance": attendance_services.may_run(user, klass, Attendance, "view"),
+        "can_certificates": can(user, Enrollment, "view")
+        and (
+            attendance_services.may_run(user, klass, TrainingClass, "change")
+            or scope_for(user, Enrollment, "view").everything
+        ),
+        "can_qr": runs and klass.status in attendance_services.RECORDING,
+    }
 
 
 @login_required
