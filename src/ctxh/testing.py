@@ -290,6 +290,7 @@ class PermissionWorld:
         self.import_rejected_a.result_file.save(
             "bad.errors.xlsx", ContentFile(b"PK-errors"), save=True
         )
+        from ctxh.cooperation.tests.world import add_cooperation
         from ctxh.monitoring.tests.world import add_monitoring
         from ctxh.practicum.tests.world import add_practicum
         from ctxh.training.tests.world import add_training
@@ -297,6 +298,7 @@ class PermissionWorld:
         add_practicum(self)
         add_training(self)
         add_monitoring(self)
+        add_cooperation(self)
         self._clients: dict[str, Client] = {}
 
     def user(self, name: str):

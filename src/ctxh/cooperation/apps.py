@@ -9,6 +9,47 @@ class CooperationConfig(AppConfig):
     def ready(self):
         from ctxh.core.navigation import NavItem, register
 
+        register(NavItem(_("Cooperation"), "cooperation:index", "cooperation.Agreement", order=70))
+        _register_agreement_permissions()
+
+
+def _register_agreement_permissions() -> None:
+    """The agreements', plans', research's and recognition's rows of the permission table.
+
+    Every organisation of the programme sees the agreements, the plans and everyone's tasks
+    (a partner sees what the others promised and delivered). The programme office manages
+    all of it; a partner (its school coordinator, trainer or facility manager) manages the
+    tasks its organisation is responsible for, and the research projects and good practices
+    it leads or shares (ORG). Only the programme office signs agreements, opens plans,
+    publishes results to the portal and records awards. Also registers the phrases of the
+    audit codes (``audit_agreements``).
+    """
+    from ctxh.accounts.roles import ALL, ORG, Role, register
+    from ctxh.core import audit_actions
+
+    from .audit_agreements import ACTIONS
+
+    audit_actions.register(ACTIONS)
+    po, vw, tr, wo, fm, fi, sc = (
+        Role.PROGRAMME_OFFICE,
+        Role.VIEWER,
+        Role.TRAINER,
+        Role.WARD_OFFICER,
+        Role.FACILITY_MANAGER,
+        Role.FIELD_INSTRUCTOR,
+        Role.SCHOOL_COORDINATOR,
+    )
+    everyone = {po: ALL, vw: ALL, tr: ALL, wo: ALL, fm: ALL, fi: ALL, sc: ALL}
+    office = {po: ALL}
+    partner = {po: ALL, sc: ORG, tr: ORG, fm: ORG}
+    register("cooperation.agreement", {"view": everyone, "add": office, "change": office})
+    register("cooperation.actionplan", {"view": everyone, "add": office, "change": office})
+    register("cooperation.task", {"view": everyone, "add": partner, "change": partner})
+    labels = {"publish": _("publish on the public portal")}
+    for model in ("cooperation.researchproject", "cooperation.goodpractice"):
         register(
-            NavItem(_("Cooperation"), "cooperation:index", "organizations.Organization", order=70)
+            model,
+            {"view": everyone, "add": partner, "change": partner, "publish": office},
+            labels=labels,
         )
+    register("cooperation.award", {"view": everyone, "add": office})

@@ -19,6 +19,7 @@ from ctxh.geo.services import load_units
 from ctxh.organizations import services as org_services
 from ctxh.organizations.models import Kind, Organization, Ownership, ServiceType, TargetGroup
 
+from . import cooperation as cooperation_data
 from . import network
 from . import organizations as data
 from . import practicum as practicum_data
@@ -208,4 +209,5 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, stdout=None) -> DemoReport:
     report.practicum = practicum_data.load_practicum(password=password)
     training_data.load_training()  # classes 2010–2026, degree trainees, the trained-share target
     load_monitoring()  # periodic submissions (and the monitoring's other demo data)
+    cooperation_data.load_cooperation()  # agreements, plans, research, practices, awards
     return report

@@ -1,0 +1,1 @@
+"""The cooperation app's services (every write), one module per area."""
