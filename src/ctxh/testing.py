@@ -293,6 +293,9 @@ class PermissionWorld:
 
         add_practicum(self)
         add_training(self)
+        from ctxh.cooperation.tests.world_events import add_events
+
+        add_events(self)
         self._clients: dict[str, Client] = {}
 
     def user(self, name: str):

@@ -1,0 +1,1 @@
+"""Every write of the cooperation app, one module per area."""
