@@ -25,4 +25,5 @@ ACTIONS |= {
     "registration.unattend": _("Undid an attendance at an event"),
     "presentation.create": _("Added a presentation to an event"),
     "presentation.update": _("Edited a presentation of an event"),
+    "event.demo": _("Loaded the demo events"),
 }

@@ -11,11 +11,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from ctxh.core.scoping import SYSTEM
 from ctxh.cooperation.models import Event, Invitation, Registration
 from ctxh.cooperation.selectors.events import public_events
 from ctxh.cooperation.services import events as services
 from ctxh.cooperation.services import registration as reg
+from ctxh.core.scoping import SYSTEM
 from ctxh.testing import database_snapshot, make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from ctxh.cooperation.services.events import propose_social_work_days
 from ctxh.core.audit import audit_context
 from ctxh.core.scoping import SYSTEM
-from ctxh.cooperation.services.events import propose_social_work_days
 
 
 class Command(BaseCommand):
