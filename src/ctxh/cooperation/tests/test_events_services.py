@@ -70,7 +70,7 @@ def test_event_ending_before_it_starts_is_refused(w):
             starts_at=starts,
             ends_at=starts - dt.timedelta(hours=1),
         )
-    assert "ends before it starts" in str(error.value.message_dict["ends_at"])
+    assert "kết thúc trước khi bắt đầu" in str(error.value.message_dict["ends_at"])
     assert database_snapshot() == before
 
 
@@ -147,7 +147,7 @@ def test_registration_after_deadline_is_refused(w):
     with pytest.raises(ValidationError) as error:
         reg.register(event=event, by=w.manager_b)
     assert error.value.code == "deadline"
-    assert "closed" in error.value.messages[0]
+    assert "đã đóng" in error.value.messages[0]
     assert database_snapshot() == before
 
 
@@ -240,7 +240,7 @@ def test_checkin_with_a_code_of_another_event_is_refused(w):
     with pytest.raises(ValidationError) as error:
         reg.checkin_by_code(event=w.event_a, code=stranger.code, by=w.coordinator)
     assert error.value.code == "other_event"
-    assert "another event" in error.value.messages[0]
+    assert "sự kiện khác" in error.value.messages[0]
     assert database_snapshot() == before
     done = reg.checkin_by_code(event=w.event_a, code=w.registration_a.code, by=SYSTEM)
     assert done.status == S.ATTENDED
