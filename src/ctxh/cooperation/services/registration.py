@@ -466,7 +466,8 @@ def checkin(*, token: str, user, now: dt.datetime | None = None) -> Registration
     _check_window(event, now)
     with transaction.atomic():
         row = (
-            Registration.objects.select_for_update()
+            # Only the registration row is locked (the person is on an outer join).
+            Registration.objects.select_for_update(of=("self",))
             .filter(event=event, status__in=ACTIVE)
             .filter(Q(user=user) | Q(person__user=user))
             .first()
