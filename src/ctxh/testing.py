@@ -299,6 +299,9 @@ class PermissionWorld:
         add_training(self)
         add_monitoring(self)
         add_cooperation(self)
+        from ctxh.cooperation.tests.world_events import add_events
+
+        add_events(self)
         self._clients: dict[str, Client] = {}
 
     def user(self, name: str):

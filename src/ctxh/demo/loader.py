@@ -209,5 +209,5 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, stdout=None) -> DemoReport:
     report.practicum = practicum_data.load_practicum(password=password)
     training_data.load_training()  # classes 2010–2026, degree trainees, the trained-share target
     load_monitoring()  # periodic submissions (and the monitoring's other demo data)
-    cooperation_data.load_cooperation()  # agreements, plans, research, practices, awards
+    cooperation_data.load_cooperation()  # events, agreements, plans, research, awards
     return report

@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     ACCEPTANCE = "acceptance", _("Acceptance letter")
     TRAINING_CERTIFICATE = "training_certificate", _("Training certificate")
     COMPLETION = "completion", _("Practicum completion certificate")
+    EVENT_CERTIFICATE = "event_certificate", _("Event participation certificate")
 
 
 #: The kind's abbreviation in the document's symbol (ký hiệu), before the issuer's own.
@@ -36,6 +37,7 @@ KIND_SYMBOLS: dict[str, str] = {
     Kind.ACCEPTANCE: "GTN",
     Kind.TRAINING_CERTIFICATE: "GCN",
     Kind.COMPLETION: "GXN",
+    Kind.EVENT_CERTIFICATE: "GCN",
 }
 
 

@@ -4,3 +4,4 @@
 from .uploads import Attachment, PrivateStorage, private_storage
 from .agreements import ActionPlan, Agreement, AreaOfWork, Task
 from .research import Award, GoodPractice, Level, ResearchProject
+from .events import Event, Invitation, Presentation, Registration
