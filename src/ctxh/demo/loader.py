@@ -24,6 +24,7 @@ from . import organizations as data
 from . import practicum as practicum_data
 from . import training as training_data
 from . import workforce as workforce_data
+from .monitoring import load_monitoring
 
 DEFAULT_PASSWORD = "ctxh-demo-2026"
 
@@ -206,4 +207,5 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, stdout=None) -> DemoReport:
     # period: a few summary audit events.
     report.practicum = practicum_data.load_practicum(password=password)
     training_data.load_training()  # classes 2010–2026, degree trainees, the trained-share target
+    load_monitoring()  # the programme's indicators and targets (monitoring reads the rest)
     return report

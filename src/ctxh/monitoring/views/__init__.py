@@ -1,5 +1,6 @@
 """The monitoring pages, one module per area; ``urlpatterns`` gathers theirs."""
 
-from .home import urlpatterns as _home
+from .dashboard import urlpatterns as _dashboard
+from .indicators import urlpatterns as _indicators
 
-urlpatterns = [*_home]
+urlpatterns = [*_dashboard, *_indicators]
