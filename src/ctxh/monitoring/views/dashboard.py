@@ -25,7 +25,6 @@ def _year(request) -> int:
 
 
 @login_required
-@require_GET
 def index(request):
     """Every active indicator against this year's and the 2030 target, with its light."""
     require(request.user, Indicator, "view")

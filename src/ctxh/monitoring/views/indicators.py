@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from ctxh.core.permissions import can, require
 
@@ -20,6 +21,7 @@ from ..services.indicators import indicator_value_save, target_save
 
 
 @login_required
+@require_GET
 def indicator_list(request):
     """Every indicator (the inactive ones too): how each is obtained, its targets."""
     require(request.user, Indicator, "view")
@@ -37,6 +39,7 @@ def indicator_list(request):
 
 
 @login_required
+@require_GET
 def indicator_detail(request, pk: int):
     """One indicator: value and light, trend, breakdowns, targets and their history."""
     require(request.user, Indicator, "view")
