@@ -80,13 +80,16 @@ def traffic_light(value, target, *, higher_is_better: bool = True, expected=None
 
 
 def light_target(targets: list[Target], year: int) -> tuple[Target | None, Decimal | None]:
-    """The target a year's light is read against — that year's, else the next one — and
-    where the path to it expects the value in ``year`` (from the previous target, or the
-    target's own baseline; None when neither is known)."""
+    """The target a year's light is read against — that year's, else the next one, else
+    the last one already due — and where the path to it expects the value in ``year``
+    (from the previous target, or the target's own baseline; None when neither is known
+    or the target is due)."""
     targets = sorted(targets, key=lambda t: t.year)
+    if not targets:
+        return None, None
     ahead = [t for t in targets if t.year >= year]
     if not ahead:
-        return None, None
+        return targets[-1], None
     target = ahead[0]
     if target.year == year:
         return target, None

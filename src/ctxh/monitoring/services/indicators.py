@@ -94,6 +94,7 @@ def target_save(
     with transaction.atomic():
         target = (
             Target.objects.select_for_update()
+            .order_by("pk")
             .filter(indicator=indicator, year=year, ward_id=ward_id)
             .first()
         )
@@ -147,6 +148,7 @@ def indicator_value_save(
     with transaction.atomic():
         obj = (
             IndicatorValue.objects.select_for_update()
+            .order_by("pk")
             .filter(indicator=indicator, year=year, ward_id=ward_id)
             .first()
         )

@@ -227,7 +227,8 @@ def test_light_reads_this_years_target_else_the_path_to_the_next():
     assert chosen is t30 and expected == Decimal(66)  # 60 → 90 over five years
     chosen, expected = light_target([target(2030, 90, Decimal(40), 2020)], 2026)
     assert expected == Decimal(70)
-    assert light_target([t25], 2026) == (None, None)
+    assert light_target([t25], 2026) == (t25, None)  # due: read against it, no path
+    assert light_target([], 2026) == (None, None)
     assert expected_on_path(
         year=2019, start_year=2020, start_value=40, target_year=2030, target_value=90
     ) == Decimal(40)
