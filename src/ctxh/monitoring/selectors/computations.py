@@ -29,7 +29,7 @@ import functools
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from ctxh.core.scoping import SYSTEM
@@ -41,11 +41,7 @@ from ctxh.organizations.models import (
     Organization,
     ResidentCount,
 )
-from ctxh.organizations.selectors.network import (
-    city_residents_by_group,
-    city_residents_total,
-    social_work_share,
-)
+from ctxh.organizations.selectors.network import social_work_share
 from ctxh.practicum.models import Placement
 from ctxh.training.selectors.statistics import TRAINED_YEARS, trained_share
 from ctxh.workforce.models import Person
@@ -318,6 +314,30 @@ def students_completed(*, year: int, ward: int | None = None, breakdown: str | N
 # --- Residents --------------------------------------------------------------------------
 
 
+@memo
+def _resident_rows(*, day: dt.date) -> list[tuple[int, int | None, int, int]]:
+    """(facility, ward, target group, people) of each facility's latest period with
+    accepted figures on or before ``day`` — the network's definition
+    (:func:`~ctxh.organizations.selectors.network.city_residents_total`), read as one
+    scan of the figures in force and picked in Python: the correlated "latest period"
+    subquery grows with the square of the periods on large data."""
+    rows = list(
+        ResidentCount.objects.in_force()
+        .filter(period_end__lte=day)
+        .order_by()
+        .values_list("facility", "facility__ward", "target_group", "period_end", "count")
+    )
+    latest: dict[int, dt.date] = {}
+    for facility, _ward, _group, period, _count in rows:
+        if period > latest.get(facility, dt.date.min):
+            latest[facility] = period
+    return [
+        (facility, ward, group, count)
+        for facility, ward, group, period, count in rows
+        if period == latest[facility]
+    ]
+
+
 @computation("residents", breakdowns=("target_group", "ward"), over_time=True)
 def residents(*, year: int, ward: int | None = None, breakdown: str | None = None):
     """People cared for in the facilities: for each facility, its accepted figures in
@@ -326,22 +346,14 @@ def residents(*, year: int, ward: int | None = None, breakdown: str | None = Non
     day = as_of(year)
     if day is None:
         return None
-    if ward is None and breakdown is None:
-        return city_residents_total(day, SYSTEM) or None
-    if breakdown == "target_group" and ward is None:
-        return {group.pk: n for group, n in city_residents_by_group(day, SYSTEM)}
-    latest = (
-        ResidentCount.objects.in_force()
-        .filter(facility=OuterRef("facility"), period_end__lte=day)
-        .order_by("-period_end")
-        .values("period_end")[:1]
-    )
-    rows = ResidentCount.objects.in_force().filter(period_end__lte=day, period_end=Subquery(latest))
+    rows = _resident_rows(day=day)
     if ward is not None:
-        return rows.filter(facility__ward_id=ward).aggregate(n=Sum("count"))["n"] or 0
-    return dict(
-        rows.filter(facility__ward__isnull=False)
-        .order_by()
-        .values_list("facility__ward")
-        .annotate(n=Sum("count"))
-    )
+        return sum(count for _f, w, _g, count in rows if w == ward)
+    if breakdown in ("target_group", "ward"):
+        result: dict = {}
+        for _facility, w, group, count in rows:
+            key = group if breakdown == "target_group" else w
+            if key is not None:
+                result[key] = result.get(key, 0) + count
+        return result
+    return sum(count for *_rest, count in rows) or None

@@ -171,6 +171,14 @@ def test_trained_share_and_residents(world):
     assert compute("residents", breakdown="ward") == {world.ward_a.pk: 19}
     assert compute("residents", year=YEAR - 1) == 19  # as of 31/12 of last year
     assert compute("residents", year=YEAR - 2) is None  # nothing reported then
+    # The network's own definition gives the same totals.
+    from ctxh.organizations.selectors.network import city_residents_by_group, city_residents_total
+
+    today = timezone.localdate()
+    assert compute("residents") == city_residents_total(today, SYSTEM)
+    assert compute("residents", breakdown="target_group") == {
+        g.pk: n for g, n in city_residents_by_group(today, SYSTEM)
+    }
 
 
 def test_placements_by_period_year(permission_world):
