@@ -182,20 +182,19 @@ def _generate(*, provinces: int, wards_per_province: int, facilities: int, peopl
     )  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TABLE IF NOT EXISTS bench_allowance (id integer PRIMARY KEY, ward_id integer, "
+            "CREATE TABLE IF NOT EXISTS bench_allowance (ward_id integer, "
             "grp smallint, month integer, people integer)"
         )
         first = (today.year - 3) * 12 + today.month
         rows = [
-            (n, w.code, g, first + m, rng.randrange(0, 40))
-            for n, (w, g, m) in enumerate(
-                (w, g, m) for w in wards for g in range(GROUPS) for m in range(MONTHS)
-            )
+            (w.code, g, first + m, rng.randrange(0, 40))
+            for w in wards
+            for g in range(GROUPS)
+            for m in range(MONTHS)
         ]
         for start in range(0, len(rows), 20000):
             cursor.executemany(
-                "INSERT INTO bench_allowance (id, ward_id, grp, month, people) "
-                "VALUES (%s, %s, %s, %s, %s)",
+                "INSERT INTO bench_allowance (ward_id, grp, month, people) VALUES (%s, %s, %s, %s)",
                 rows[start : start + 20000],
             )
         cursor.execute("CREATE INDEX IF NOT EXISTS bench_allowance_month ON bench_allowance "
