@@ -119,6 +119,7 @@ bench: env
 	$(BIN)/python bench/training_certificates.py
 	$(BIN)/python bench/practicum_logbook.py
 	$(BIN)/python bench/training.py
+	$(BIN)/python bench/monitoring.py
 
 # Extract strings (needs GNU gettext's xgettext), then compile with polib (no gettext needed).
 messages: env

@@ -208,6 +208,6 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, stdout=None) -> DemoReport:
     # period: a few summary audit events.
     report.practicum = practicum_data.load_practicum(password=password)
     training_data.load_training()  # classes 2010–2026, degree trainees, the trained-share target
-    load_monitoring()  # periodic submissions (and the monitoring's other demo data)
+    load_monitoring()  # indicators and targets, two years of periodic submissions
     cooperation_data.load_cooperation()  # events, agreements, plans, research, awards
     return report

@@ -10,10 +10,33 @@ class MonitoringConfig(AppConfig):
         from ctxh.core.navigation import NavItem, register
 
         # The dashboard is for every organisation that reports or follows the programme.
-        register(
-            NavItem(_("Monitoring"), "monitoring:index", "organizations.Organization", order=60)
-        )
+        register(NavItem(_("Monitoring"), "monitoring:index", "monitoring.Indicator", order=60))
+        _register_permissions()
         _register_submission_permissions()
+
+
+def _register_permissions() -> None:
+    """The monitoring's rows of the one permission table.
+
+    The programme's figures are aggregates of the city: every organisation that reports or
+    follows the programme sees them all (ALL); the programme office alone keeps the
+    indicators, their targets and the values entered by hand. The records behind a figure
+    stay under their own rows (a ward officer's link to the workforce list shows its ward).
+    """
+    from ctxh.accounts.roles import ALL, Role, register
+
+    po, vw, wo, fm, sc, tr = (
+        Role.PROGRAMME_OFFICE,
+        Role.VIEWER,
+        Role.WARD_OFFICER,
+        Role.FACILITY_MANAGER,
+        Role.SCHOOL_COORDINATOR,
+        Role.TRAINER,
+    )
+    city_figures = {po: ALL, vw: ALL, wo: ALL, fm: ALL, sc: ALL, tr: ALL}
+    register("monitoring.indicator", {"view": city_figures, "change": {po: ALL}})
+    register("monitoring.target", {"view": city_figures, "change": {po: ALL}})
+    register("monitoring.indicatorvalue", {"view": city_figures, "change": {po: ALL}})
 
 
 def _register_submission_permissions() -> None:

@@ -2,8 +2,27 @@
 
 from django.utils.translation import gettext_lazy as _
 
-# Periodic submissions.
-ACTIONS = {
+ACTIONS: dict = {}
+OBJECT_URLS: dict = {}
+
+# --- indicators and targets ---
+ACTIONS |= {
+    "indicator.create": _("Added an indicator"),
+    "indicator.update": _("Edited an indicator"),
+    "target.create": _("Set a programme target"),
+    "target.update": _("Changed a programme target"),
+    "indicatorvalue.create": _("Entered an indicator's value"),
+    "indicatorvalue.update": _("Corrected an indicator's value"),
+    "indicators.load": _("Loaded the programme's indicators and targets"),
+}
+OBJECT_URLS |= {
+    "monitoring.indicator": "monitoring:indicator",
+    "monitoring.target": ("monitoring:indicator", "indicator"),
+    "monitoring.indicatorvalue": ("monitoring:indicator", "indicator"),
+}
+
+# --- periodic submissions ---
+ACTIONS |= {
     "submission.create": _("Started a periodic report"),
     "submission.save": _("Saved the figures of a periodic report"),
     "submission.submit": _("Submitted a periodic report"),

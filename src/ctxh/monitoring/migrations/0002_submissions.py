@@ -8,9 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('monitoring', '0001_initial'),
         ('organizations', '0006_headcount_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,6 +1,7 @@
 """The monitoring pages, one module per area; ``urlpatterns`` gathers theirs."""
 
-from .home import urlpatterns as _home
+from .dashboard import urlpatterns as _dashboard
+from .indicators import urlpatterns as _indicators
 from .submissions import urlpatterns as _submissions
 
-urlpatterns = [*_home, *_submissions]
+urlpatterns = [*_dashboard, *_indicators, *_submissions]
