@@ -37,6 +37,9 @@ def _english():
 
 @pytest.fixture
 def w(permission_world):
+    from ctxh.accounts.models import User
+
+    User.objects.update(language="en")  # the notifications are rendered in English
     return permission_world
 
 
