@@ -22,8 +22,15 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from .test_practicum_journey_browser import ARTIFACTS, DESKTOP, PASSWORD, PHONE, _open, _sign_in
-from .test_practicum_journey_browser import browser  # noqa: F401  (the module's fixture)
+from .test_practicum_journey_browser import (
+    ARTIFACTS,
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    _open,
+    _sign_in,
+    browser,  # noqa: F401  (the module's fixture)
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -194,6 +201,9 @@ def test_practice_journey(browser, live_server, city, settings):  # noqa: F811
         assert LogEntry.objects.filter(description=text).count() == 1
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert LogEntry.objects.filter(status="submitted").count() == 3
+        for url in (f"{base}/practicum/", evaluations_url, f"{base}/accounts/profile/"):
+            phone.goto(url)  # the student's other pages fit the phone too
+            assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], url
 
         # --- the field instructor approves the week in one action ----------------------
         step = "approve"
