@@ -27,7 +27,8 @@ $(STAMP): pyproject.toml
 # who wants the debug page: `make serve DEMO_ENV=`.
 DEMO_ENV ?= DEBUG=0 CTXH_DEMO=1
 
-# Create the environment, migrate, load the demo city, then serve with a task worker.
+# Create the environment, migrate, load the demo city, then serve with a task worker (which
+# also runs `ctxh remind`, the periodic reminders and daily digests, every hour).
 demo: env
 	$(DEMO_ENV) $(BIN)/ctxh migrate --no-input -v0
 	$(DEMO_ENV) $(BIN)/ctxh demo
@@ -37,7 +38,7 @@ demo: env
 
 serve: env
 	@trap 'kill 0' EXIT INT TERM; \
-	$(DEMO_ENV) $(BIN)/ctxh jobs_worker --interval 0.5 & \
+	$(DEMO_ENV) $(BIN)/ctxh jobs_worker --interval 0.5 --remind-every 3600 & \
 	$(DEMO_ENV) $(BIN)/ctxh runserver --noreload $(HOST):$(PORT)
 
 # The task worker CTXH_TASKS names (database by default, RQ on Redis), after a reap.

@@ -277,18 +277,20 @@ def membership_end(request, pk: int):
 
 @login_required
 def profile(request):
-    """The signed-in user's own name, e-mail, phone and language."""
+    """The signed-in user's own name, e-mail, phone, language and notification e-mails."""
     user = request.user
     initial = {
         "full_name": user.full_name,
         "email": user.email,
         "phone": user.phone,
         "language": user.language,
+        "notification_mode": user.notification_mode,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(by=user, data=form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "notification_mode" or v}
+            services.profile_update(by=user, data=data)
         except ValidationError as error:
             apply_errors(form, error)
         else:

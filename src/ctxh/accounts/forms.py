@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ctxh.core.notifications import NotificationMode
 from ctxh.organizations.models import Organization
 
 from .roles import GRANTABLE_ROLES, Role
@@ -119,6 +120,15 @@ class ProfileForm(AccountForm):
 
     language = forms.ChoiceField(
         label=_("Language"), choices=[("vi", _("Vietnamese")), ("en", _("English"))]
+    )
+    notification_mode = forms.ChoiceField(
+        label=_("Notification e-mails"),
+        choices=NotificationMode.choices,
+        required=False,  # left out: kept as it is
+        help_text=_(
+            "Every notification is always in your notification list; choose how it also "
+            "reaches your e-mail."
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ctxh.core.collation import name_sort_key
+from ctxh.core.notifications import NotificationMode
 from ctxh.core.scoping import NOTHING, Scope, ScopedQuerySet
 from ctxh.core.searchtext import normalize
 from ctxh.core.validators import validate_vn_phone
@@ -27,6 +28,14 @@ class User(AbstractUser):
         choices=[("vi", _("Vietnamese")), ("en", _("English"))],
         default="vi",
     )
+    notification_mode = models.CharField(
+        _("notification e-mails"),
+        max_length=10,
+        choices=NotificationMode.choices,
+        default=NotificationMode.IMMEDIATE,
+    )
+    #: When the last daily digest was sent (``ctxh.core.notifications.send_digests``).
+    digest_sent_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
     #: Accent-free, lower-case username, full name and e-mail, for the account search.
     search_text = models.TextField(editable=False, blank=True, db_index=False)
     #: Vietnamese order, by given name then family name (``ctxh.core.collation``).

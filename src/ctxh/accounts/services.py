@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from ctxh.core import audit
+from ctxh.core.notifications import NotificationMode
 from ctxh.core.scoping import SYSTEM, scope_for
 
 from .models import Membership, User
@@ -229,6 +230,8 @@ def _send_link(user: User, kind: str) -> None:
 
 
 ACCOUNT_FIELDS = ("full_name", "email", "phone")
+#: What only the user changes for themselves.
+PREFERENCE_FIELDS = ("notification_mode",)
 
 
 @transaction.atomic
@@ -274,17 +277,25 @@ def account_create(
 
 @transaction.atomic
 def account_update(*, by, user: User, data: dict) -> User:
-    """Change an account's name, e-mail or phone (the user's administrators, or the user)."""
-    if getattr(by, "pk", None) != user.pk:
+    """Change an account's name, e-mail or phone (the user's administrators, or the user;
+    the user also their language and how their notifications are e-mailed)."""
+    own = getattr(by, "pk", None) == user.pk
+    if not own:
         _require_administer(by, user)
-    old = {name: getattr(user, name) for name in ACCOUNT_FIELDS}
+    tracked = (*ACCOUNT_FIELDS, "notification_mode")
+    old = {name: getattr(user, name) for name in tracked}
     for name, value in data.items():
-        if name not in (*ACCOUNT_FIELDS, "language"):
+        if name not in (*ACCOUNT_FIELDS, "language", *(PREFERENCE_FIELDS if own else ())):
             raise ValueError(f"Unknown account field: {name}")
         setattr(user, name, value.strip() if isinstance(value, str) else value)
+    if user.notification_mode == NotificationMode.DAILY and old["notification_mode"] != (
+        NotificationMode.DAILY
+    ):
+        # The first digest covers what comes after the switch (the rest was e-mailed).
+        user.digest_sent_at = timezone.now()
     _check_email_free(user.email, user)
     user.full_clean(exclude=["password"])
-    new = {name: getattr(user, name) for name in ACCOUNT_FIELDS}
+    new = {name: getattr(user, name) for name in tracked}
     changed = [k for k in new if new[k] != old[k]]
     user.save()
     if changed:
@@ -299,7 +310,8 @@ def account_update(*, by, user: User, data: dict) -> User:
 
 
 def profile_update(*, by, data: dict) -> User:
-    """A signed-in user changes their own name, e-mail, phone and language."""
+    """A signed-in user changes their own name, e-mail, phone, language and notification
+    e-mails (``notification_mode``: immediate, a daily digest or none)."""
     return account_update(by=by, user=by, data=data)
 
 

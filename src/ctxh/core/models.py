@@ -207,3 +207,27 @@ class Notification(models.Model):
     @property
     def unread(self) -> bool:
         return self.read_at is None
+
+
+class ReminderLog(models.Model):
+    """That a periodic reminder of ``kind`` was sent about one object in one window (e.g.
+    the logbook entry 42 unapproved for its second week: ``("practicum.entry_unapproved",
+    "42", "2")``), so that each reminder goes out once per window however often
+    ``ctxh remind`` runs (:func:`ctxh.core.reminders.claim`)."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    object_id = models.CharField(_("object"), max_length=64)
+    window = models.CharField(_("window"), max_length=40)
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "window"], name="core_reminder_once"
+            )
+        ]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} ({self.window})"

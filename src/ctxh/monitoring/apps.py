@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,15 @@ class MonitoringConfig(AppConfig):
         register(NavItem(_("Monitoring"), "monitoring:index", "monitoring.Indicator", order=60))
         _register_permissions()
         _register_submission_permissions()
+        from ctxh.core import reminders
+
+        from .services.submissions import remind_all_due
+
+        # ``ctxh remind`` (cron, or the demo's worker): reports not yet submitted.
+        reminders.register(
+            "monitoring.submissions_due",
+            lambda *, now: remind_all_due(today=timezone.localdate(now)),
+        )
 
 
 def _register_permissions() -> None:

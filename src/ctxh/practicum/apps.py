@@ -12,6 +12,9 @@ class PracticumConfig(AppConfig):
         register(NavItem(_("Practicum"), "practicum:board", "practicum.PlacementPeriod", order=40))
         _register_permissions()
         from . import jobs, panels  # noqa: F401  (job handlers, home panels and to-dos register)
+        from .services.reminders import register_reminders
+
+        register_reminders()  # ``ctxh remind``
 
 
 def _register_permissions() -> None:

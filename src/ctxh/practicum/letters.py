@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ctxh.core.notifications import notify, translatable
 from ctxh.documents.models import Document, Kind
 from ctxh.documents.services import documents_for, issue_document, valid_document_for
 
@@ -100,6 +103,26 @@ def _locked(placement: Placement) -> Placement:
     )
 
 
+def _tell_student(placement: Placement, document: Document, title) -> None:
+    """Tell the student their letter was issued (after the commit, for a new one)."""
+    user = placement.student.user
+    url = reverse("practicum:placement_detail", args=[placement.pk])
+
+    def tell():
+        notify(
+            users=[user],
+            title=title,
+            body=translatable(
+                gettext_lazy("Number %(reference)s, issued by %(issuer)s."),
+                reference=document.reference,
+                issuer=document.organization.name,
+            ),
+            url=url,
+        )
+
+    transaction.on_commit(tell)
+
+
 def issue_referral_letter(*, placement: Placement, by) -> Document:
     """The school's referral letter for ``placement`` (issued once; the valid one after)."""
     with transaction.atomic():
@@ -113,7 +136,7 @@ def issue_referral_letter(*, placement: Placement, by) -> Document:
             )
         inputs = _placement_inputs(placement)
         inputs["recipients"] = [placement.facility.name, "Sinh viên " + placement.student.full_name]
-        return issue_document(
+        document = issue_document(
             kind=Kind.REFERRAL,
             organization=placement.school,
             title="Giấy giới thiệu",
@@ -123,6 +146,8 @@ def issue_referral_letter(*, placement: Placement, by) -> Document:
             source=placement,
             by=by,
         )
+        _tell_student(placement, document, gettext_lazy("Your referral letter was issued"))
+        return document
 
 
 def issue_referral_list_letter(*, period: PlacementPeriod, facility, school, by) -> Document:
@@ -178,7 +203,7 @@ def issue_acceptance_letter(*, placement: Placement, by) -> Document:
             )
         inputs = _placement_inputs(placement)
         inputs["recipients"] = [placement.school.name, "Sinh viên " + placement.student.full_name]
-        return issue_document(
+        document = issue_document(
             kind=Kind.ACCEPTANCE,
             organization=placement.facility,
             title="Giấy tiếp nhận",
@@ -188,3 +213,5 @@ def issue_acceptance_letter(*, placement: Placement, by) -> Document:
             source=placement,
             by=by,
         )
+        _tell_student(placement, document, gettext_lazy("Your acceptance letter was issued"))
+        return document

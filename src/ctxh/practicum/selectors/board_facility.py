@@ -102,9 +102,11 @@ def context(request, period) -> dict | None:
             )
     # The field instructor's entries to approve (all periods: a logbook outlives its
     # period's board), with the longest wait.
-    to_approve = None
+    to_approve = instructing = None
     if any(role == Role.FIELD_INSTRUCTOR for _org, role in facilities):
         to_approve = approvals_summary(request.user)
+        # Part 2: the instructor's sessions this week and evaluations due.
+        instructing = board_practice.instructor_practice(request.user)
     return {
         "period": period,
         "facilities": rows,
@@ -112,4 +114,5 @@ def context(request, period) -> dict | None:
         # Part 2: the current students of the facilities the user manages, with hours.
         "progress": board_practice.facility_progress(period, manages),
         "to_approve": to_approve,
+        "instructing": instructing,
     }

@@ -16,6 +16,7 @@ from ctxh.core.scoping import scope_for
 from ctxh.organizations.models import Organization
 
 from ..models import AllocationRun, Offer, Placement, Preference, Student
+from . import board_practice
 
 
 def overdue_proposals(period, *, now: dt.datetime | None = None):
@@ -107,4 +108,5 @@ def context(request, period) -> dict | None:
         "overdue": counts["overdue"],
         "pending": counts["pending"],
         "may_run": scope_for(request.user, AllocationRun, "run").everything,
+        "practice": board_practice.programme_practice(period),
     }

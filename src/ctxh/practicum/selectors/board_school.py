@@ -74,6 +74,7 @@ def context(request, period) -> dict | None:
         "without_placement": sum(r.without_placement for r in rounds),
         "committed": period.status in COMMITTED,
         "due": board_practice.school_due(period, school_ids),
+        "behind": board_practice.school_behind(period, school_ids),
         "letters": sum(row["n"] for row in letter_facilities),
         "letter_facilities": letter_facilities,
         "can_add_round": period.status

@@ -204,7 +204,8 @@ def placement_complete(*, placement: Placement, by, now: dt.datetime | None = No
         # The letter is the facility's: an instructor, who does not issue documents, has
         # it issued by the platform (the completion above is audited in their name).
         issuer = by if may(by, Document, "issue", locked.facility) else SYSTEM
-        issue_completion_letter(placement=locked, by=issuer, hours=hours)
+        # The student's notification of the completion says the letter is issued.
+        issue_completion_letter(placement=locked, by=issuer, hours=hours, tell_student=False)
     for f in Placement._meta.concrete_fields:
         setattr(placement, f.attname, getattr(locked, f.attname))
     return placement
@@ -215,10 +216,13 @@ def completion_letter(placement: Placement) -> Document | None:
     return valid_document_for(placement, kind=DocumentKind.COMPLETION)
 
 
-def issue_completion_letter(*, placement: Placement, by, hours: Decimal | None = None) -> Document:
+def issue_completion_letter(
+    *, placement: Placement, by, hours: Decimal | None = None, tell_student: bool = True
+) -> Document:
     """The facility's completion letter for a completed ``placement`` (issued once: the
     valid one after). It names the student, the school, the facility, the round, the
-    dates of the practice and the approved hours."""
+    dates of the practice and the approved hours. A new letter is notified to the
+    student (``tell_student``)."""
     with transaction.atomic():
         placement = _locked(placement)
         existing = completion_letter(placement)
@@ -249,7 +253,7 @@ def issue_completion_letter(*, placement: Placement, by, hours: Decimal | None =
                     ],
                 }
             )
-        return issue_document(
+        document = issue_document(
             kind=DocumentKind.COMPLETION,
             organization=placement.facility,
             title="Giấy xác nhận hoàn thành thực tập",
@@ -259,6 +263,11 @@ def issue_completion_letter(*, placement: Placement, by, hours: Decimal | None =
             source=placement,
             by=by,
         )
+        if tell_student:
+            letters._tell_student(
+                placement, document, gettext_lazy("Your completion letter was issued")
+            )
+        return document
 
 
 # --- interrupt ----------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from ctxh.core.roles import Role
 from ctxh.core.scoping import may, scope_for
 
 from ..models import Competency, Evaluation, Grade, Placement, Rubric
-from ..selectors.evaluations import active_rubric, may_submit
+from ..selectors.evaluations import BLIND, STUDENT_SIDE, active_rubric, both_submitted, may_submit
+from ..selectors.instructors import instructor_users
 from .acceptance import members
 
 __all__ = ["evaluation_submit", "grade_record", "rubric_save"]
@@ -199,8 +200,12 @@ def _scores(rubric: Rubric, scores: dict) -> tuple[dict[str, int], Decimal]:
     return cleaned, total.quantize(Decimal("0.01"))
 
 
-def _tell_submitted(evaluation: Evaluation) -> None:
+def _tell_submitted(evaluation: Evaluation, done: set) -> None:
+    """The school's coordinators; and, for a blind evaluation, the other side when its
+    own is still due ("evaluation due": both are shown once both are in). ``done``: the
+    kinds submitted on the placement when this one was."""
     placement = evaluation.placement
+    url = reverse("practicum:evaluations", args=[placement.pk])
     notify(
         users=members([placement.school_id], Role.SCHOOL_COORDINATOR),
         title=translatable(
@@ -208,8 +213,50 @@ def _tell_submitted(evaluation: Evaluation) -> None:
             kind=evaluation.get_kind_display(),
             student=placement.student.full_name,
         ),
-        url=reverse("practicum:evaluations", args=[placement.pk]),
+        url=url,
     )
+    if evaluation.kind not in BLIND:
+        return
+    if both_submitted(done):
+        # Unblinded: each side may now read the other's.
+        notify(
+            users=[placement.student.user, *instructor_users(placement)],
+            title=translatable(
+                gettext_lazy("The evaluations of %(student)s's practice are all in"),
+                student=placement.student.full_name,
+            ),
+            body=gettext_lazy("Each side can now read the other's evaluation."),
+            url=url,
+        )
+    elif evaluation.kind in STUDENT_SIDE and Evaluation.Kind.INSTRUCTOR_FINAL not in done:
+        if not {*Evaluation.STUDENT_KINDS} <= done:
+            return  # the student has one more to write first
+        notify(
+            users=instructor_users(placement),
+            title=translatable(
+                gettext_lazy("Evaluation due: the final evaluation of %(student)s"),
+                student=placement.student.full_name,
+            ),
+            body=gettext_lazy(
+                "The student has submitted their evaluations; both sides see each other's "
+                "once yours is in."
+            ),
+            url=url,
+        )
+    elif evaluation.kind == Evaluation.Kind.INSTRUCTOR_FINAL:
+        missing = [k for k in Evaluation.STUDENT_KINDS if k not in done]
+        notify(
+            users=[placement.student.user],
+            title=gettext_lazy("Evaluation due: your evaluations of the practice"),
+            body=translatable(
+                gettext_lazy(
+                    "Your field instructor has submitted the final evaluation; you will "
+                    "read it once you have submitted yours (%(evaluations)s)."
+                ),
+                evaluations=", ".join(str(Evaluation.Kind(k).label) for k in missing),
+            ),
+            url=url,
+        )
 
 
 def evaluation_submit(
@@ -299,7 +346,8 @@ def evaluation_submit(
                 "comment_length": len(evaluation.comment),
             },
         )
-        transaction.on_commit(lambda: _tell_submitted(evaluation))
+        done = set(Evaluation.objects.filter(placement=placement).values_list("kind", flat=True))
+        transaction.on_commit(lambda: _tell_submitted(evaluation, done))
     return evaluation
 
 
