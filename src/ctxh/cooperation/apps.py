@@ -85,6 +85,9 @@ def _register_event_permissions() -> None:
         {"view": everyone, "add": organise, "change": organise, "propose": {po: ALL}},
         labels={"propose": _("propose the Social Work Days of a year")},
     )
+    # A presentation is its event's: seen by everyone, changed (its file attached) by the
+    # event's organisers.
+    register("cooperation.presentation", {"view": everyone, "change": organise})
     register(
         "cooperation.registration",
         {

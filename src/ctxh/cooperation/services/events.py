@@ -278,12 +278,18 @@ def presentation_save(
     by,
     presentation=None,
     people: Iterable | None = None,
+    file=None,
     **values: Any,
 ):
     """Add (``presentation`` None) or edit a presentation (tham luận) of ``event``: its
     title, authors as printed, the registry people among them, the abstract and its place
-    in the programme. The event's organisers only; a cancelled event takes none."""
+    in the programme, and optionally its ``file`` (slides or paper, checked by content
+    through the one upload mechanism before anything is written). The event's organisers
+    only; a cancelled event takes none."""
     from ..models import Presentation
+    from .uploads import attachment_add, upload_check
+
+    checked = upload_check(file) if file else None
 
     unknown = set(values) - set(PRESENTATION_FIELDS)
     if unknown:
@@ -309,4 +315,8 @@ def presentation_save(
         presentation.save()
     if people is not None:
         presentation.people.set(list(people))
+    if file:
+        attachment_add(
+            owner=presentation, file=file, by=by, purpose="presentation", checked=checked
+        )
     return presentation

@@ -172,3 +172,35 @@ def test_a_failure_after_the_write_removes_the_file(permission_world, monkeypatc
         attachment_add(owner=w.task_a, file=SimpleUploadedFile("a.pdf", PDF), by=w.coordinator)
     assert database_snapshot()["<MEDIA_ROOT files>"] == files_before
     assert Attachment.objects.filter(object_id=w.task_a.pk, original_name="a.pdf").count() == 0
+
+
+def test_a_presentation_file_goes_through_the_one_upload_check(permission_world):
+    """A presentation's slides are attached by content check, served by its event's scope;
+    a file whose content is not its type writes nothing (neither the edit nor the file)."""
+    from ctxh.cooperation.models import Presentation
+    from ctxh.cooperation.services.events import presentation_save
+    from ctxh.cooperation.services.uploads import attachments_of
+
+    w = permission_world
+    presentation = w.presentation_a
+    organiser = w.programme
+    before = database_snapshot()
+    with pytest.raises(ValidationError):
+        presentation_save(
+            event=presentation.event,
+            by=organiser,
+            presentation=Presentation.objects.get(pk=presentation.pk),
+            title="Đổi tên",
+            file=SimpleUploadedFile("tham-luan.pdf", _zip({"a.txt": b"x"})),
+        )
+    assert database_snapshot() == before
+    presentation_save(
+        event=presentation.event,
+        by=organiser,
+        presentation=Presentation.objects.get(pk=presentation.pk),
+        file=SimpleUploadedFile("tham-luan.pdf", PDF),
+    )
+    (attachment,) = attachments_of(presentation, purpose="presentation")
+    assert attachment.mime_type == "application/pdf"
+    page = w.client("viewer").get(reverse("cooperation:file", args=[attachment.pk]))
+    assert page.status_code == 200 and page["X-Content-Type-Options"] == "nosniff"

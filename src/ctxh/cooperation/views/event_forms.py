@@ -94,6 +94,12 @@ class VisitorForm(forms.Form):
 
 
 class PresentationForm(forms.ModelForm):
+    file = forms.FileField(
+        label=_("File (slides or paper)"),
+        required=False,
+        help_text=_("PDF, Word, PowerPoint or an image; checked by its content."),
+    )
+
     class Meta:
         model = Presentation
         fields = ["title", "authors", "abstract", "order"]

@@ -160,7 +160,7 @@ def event_detail(request, pk: int):
             "waiting": waiting,
             "seated": seated,
             "seats_left": registration_services.seats_left(event, seated),
-            "presentations": list(event.presentations.all()),
+            "presentations": _with_files(event),
             "moves": available_transitions(event, user),
             "own": own,
             "may_register": own is None
@@ -194,7 +194,7 @@ def event_transition(request, pk: int):
 
 
 def _presentation_page(request, event: Event, presentation: Presentation | None = None):
-    form = PresentationForm(request.POST or None, instance=presentation)
+    form = PresentationForm(request.POST or None, request.FILES or None, instance=presentation)
     if request.method == "POST" and form.is_valid():
         try:
             services.presentation_save(
@@ -215,6 +215,25 @@ def _presentation_page(request, event: Event, presentation: Presentation | None 
         "cooperation/events/presentation_form.html",
         {"form": form, "event": event, "presentation": presentation},
     )
+
+
+def _with_files(event: Event) -> list[Presentation]:
+    """The event's presentations, each with its files (two queries in all)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ..models import Attachment
+
+    presentations = list(event.presentations.all())
+    files = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Presentation),
+        object_id__in=[p.pk for p in presentations],
+    ).order_by("pk")
+    by_owner: dict[int, list] = {}
+    for attachment in files:
+        by_owner.setdefault(attachment.object_id, []).append(attachment)
+    for p in presentations:
+        p.files = by_owner.get(p.pk, [])
+    return presentations
 
 
 def _detail_url(event: Event) -> str:
