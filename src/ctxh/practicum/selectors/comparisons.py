@@ -115,6 +115,10 @@ class Row:
     facility: str = ""
 
     def __getitem__(self, name):
+        return self.figures[name]
+
+    def value(self, name: str):
+        """The figure ``name`` (None when the line has none)."""
         return self.figures.get(name)
 
 
@@ -581,5 +585,7 @@ def instructor_comments(*, user, selection: Selection, instructor_id: int) -> li
 def placements_visible(user):
     """The placements ``user`` may see in the placement list: ``view``'s scope, a field
     instructor's narrowed to the students they supervise, a student's their own."""
-    condition = compare_q(user, "view") | Q(student__user=user)
-    return Placement.objects.visible_to(user, "view").filter(condition)
+    visible = Placement.objects.visible_to(user, "view")
+    if scope_for(user, Placement, "view").everything:
+        return visible
+    return visible.filter(compare_q(user, "view") | Q(student__user=user))

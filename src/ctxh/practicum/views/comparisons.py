@@ -199,7 +199,7 @@ def _subject_params(page: str, row: cmp.Row) -> dict:
 def _cells(page: str, sel: cmp.Selection, row: cmp.Row, columns) -> list[dict]:
     cells = []
     for name, _label, kind, link in columns:
-        value = row[name]
+        value = row.value(name)
         url = None
         if link and value not in (None, 0) and row.subject_id is not None:
             extra = {"status": "hosted" if link == "first" else link}
@@ -218,7 +218,7 @@ def _sort(rows: list[cmp.Row], sort: str, columns) -> tuple[list[cmp.Row], str]:
     reverse_order = sort.startswith("-")
 
     def key(row: cmp.Row):
-        value = {"subject": row.subject, "key": row.key_label}.get(name, row[name])
+        value = {"subject": row.subject, "key": row.key_label}.get(name, row.value(name))
         if name == "subject":
             from ctxh.core.collation import name_sort_key
 
@@ -246,7 +246,7 @@ def _chart(page: str, table: cmp.Table, sel: cmp.Selection) -> dict:
         ),
     }[page]
     datasets = [
-        {"label": f"{label} — {_('City')}", "data": [row[name] for row in table.city]}
+        {"label": f"{label} — {_('City')}", "data": [row.value(name) for row in table.city]}
         for name, label in rates
     ]
     subjects = {row.subject_id for row in table.rows}
@@ -256,7 +256,9 @@ def _chart(page: str, table: cmp.Table, sel: cmp.Selection) -> dict:
         datasets += [
             {
                 "label": f"{label} — {only}",
-                "data": [by_key[c.key][name] if c.key in by_key else None for c in table.city],
+                "data": [
+                    by_key[c.key].value(name) if c.key in by_key else None for c in table.city
+                ],
             }
             for name, label in rates
         ]
@@ -274,7 +276,7 @@ def _grades_chart(table: cmp.Table) -> dict:
     for row in rows:
         counts = totals.setdefault(row.subject, [0] * len(cmp.GRADE_LABELS))
         for i, label in enumerate(cmp.GRADE_LABELS):
-            counts[i] += row[f"grade_{label}"] or 0
+            counts[i] += row.value(f"grade_{label}") or 0
     names = sorted(totals)
     return {
         "type": "bar",
@@ -313,7 +315,7 @@ def _export(page: str, spec: dict, table: cmp.Table):
             line.append(row.facility)
         line.append(row.key_label)
         for name, _label, _kind, _link in columns:
-            value = row[name]
+            value = row.value(name)
             line.append(float(value) if value is not None and not isinstance(value, int) else value)
         rows.append(line)
     stamp = timezone.localdate().strftime("%Y%m%d")
