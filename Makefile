@@ -118,6 +118,7 @@ bench: env
 	$(BIN)/python bench/practicum.py
 	$(BIN)/python bench/training_certificates.py
 	$(BIN)/python bench/practicum_logbook.py
+	$(BIN)/python bench/practicum_comparisons.py
 	$(BIN)/python bench/training.py
 
 # Extract strings (needs GNU gettext's xgettext), then compile with polib (no gettext needed).
