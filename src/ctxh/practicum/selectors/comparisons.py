@@ -462,9 +462,10 @@ def school_comparison(*, user, selection: Selection) -> Table:
     """Per school (and key): students, placement rate, first-choice rate, completion rate
     and the grades by band (A–F); the city's per key."""
     sel = selection
-    student_scope = Student.objects.visible_to(user, "compare")
-    rows = _school_lines(sel, student_scope.values("pk"), ("school_id",))
-    city = _school_lines(sel, None, ())
+    scope = scope_for(user, Student, "compare")
+    schools = None if scope.everything else sorted(scope.organization_ids)
+    rows = _school_lines(sel, schools, ("school_id",))
+    city = _school_lines(sel, None, (), city=True)
     keys = {i[-1] for i in rows} | {i[-1] for i in city}
     labels = _key_labels(sel, keys)
     names = _names(Organization, [i[0] for i in rows])
@@ -474,60 +475,78 @@ def school_comparison(*, user, selection: Selection) -> Table:
     return Table(_sorted_rows(sel, table, order), _sorted_rows(sel, city_rows, order))
 
 
-def _school_lines(sel: Selection, students, group: tuple[str, ...]) -> dict[tuple, dict]:
-    condition = _selection_q(sel, "", subjects=False)
-    people = Student.objects.all()
-    if students is not None:
-        people = people.filter(pk__in=students)
-    if sel.school_id:
-        people = people.filter(school_id=sel.school_id)
-    year_q = Q()
-    if sel.year_from:
-        year_q &= Q(period__starts_on__year__gte=sel.year_from)
-    if sel.year_to:
-        year_q &= Q(period__starts_on__year__lte=sel.year_to)
-    if sel.practice_type:
-        year_q &= Q(round__practice_type=sel.practice_type)
-    people = people.filter(year_q)
+def _school_lines(
+    sel: Selection, schools: list[int] | None, group: tuple[str, ...], *, city: bool = False
+) -> dict[tuple, dict]:
+    """``schools``: the schools in scope (None: all). Students are counted from their
+    rounds; everything else from their placements (no join of the two)."""
+
+    def on(prefix: str) -> Q:
+        condition = Q()
+        if schools is not None:
+            condition &= Q(**{f"{prefix}school_id__in": schools})
+        if sel.school_id and not city:
+            condition &= Q(**{f"{prefix}school_id": sel.school_id})
+        if sel.year_from:
+            condition &= Q(**{f"{prefix}period__starts_on__year__gte": sel.year_from})
+        if sel.year_to:
+            condition &= Q(**{f"{prefix}period__starts_on__year__lte": sel.year_to})
+        if sel.practice_type:
+            condition &= Q(**{f"{prefix}student__round__practice_type": sel.practice_type})
+        return condition
+
     lines: dict[tuple, dict] = {}
-    placed = Q(placements__status__in=HOSTED)
+
+    def line_of(ident) -> dict:
+        return lines.setdefault(ident, {"students": 0, "placed": 0})
+
+    student_q = Q()
+    if schools is not None:
+        student_q &= Q(school_id__in=schools)
+    if sel.school_id and not city:
+        student_q &= Q(school_id=sel.school_id)
+    if sel.year_from:
+        student_q &= Q(period__starts_on__year__gte=sel.year_from)
+    if sel.year_to:
+        student_q &= Q(period__starts_on__year__lte=sel.year_to)
+    if sel.practice_type:
+        student_q &= Q(round__practice_type=sel.practice_type)
     for line in (
-        people.values(*group, key=_key(sel, practice_type="round__practice_type"))
-        .annotate(
-            students=Count("pk", distinct=True), placed=Count("pk", distinct=True, filter=placed)
-        )
+        Student.objects.filter(student_q)
+        .values(*group, key=_key(sel, practice_type="round__practice_type"))
+        .annotate(students=Count("pk"))
         .order_by()
     ):
-        lines[(*(line[g] for g in group), line["key"])] = {
-            "students": line["students"],
-            "placed": line["placed"],
-        }
-    placements = Placement.objects.filter(condition, student__in=people.values("pk"))
+        line_of((*(line[g] for g in group), line["key"]))["students"] = line["students"]
+    hosted = Q(status__in=HOSTED)
     for line in (
-        placements.values(*group, key=_key(sel))
+        Placement.objects.filter(on(""))
+        .values(*group, key=_key(sel, practice_type="student__round__practice_type"))
         .annotate(
-            hosted=Count("pk", filter=Q(status__in=HOSTED)),
+            placed=Count("student_id", distinct=True, filter=hosted),
+            hosted=Count("pk", filter=hosted),
             first_choice=Count("pk", filter=Q(status__in=HOSTED, rank=1)),
             completed=Count("pk", filter=Q(status=P.COMPLETED)),
             finished=Count("pk", filter=Q(status__in=FINISHED)),
         )
         .order_by()
     ):
-        ident = (*(line[g] for g in group), line["key"])
-        lines.setdefault(ident, {"students": 0, "placed": 0}).update(
-            {k: line[k] for k in ("hosted", "first_choice", "completed", "finished")}
+        line_of((*(line[g] for g in group), line["key"])).update(
+            {k: line[k] for k in ("placed", "hosted", "first_choice", "completed", "finished")}
         )
     bands, scaled = _grade_figures()
     pgroup = [f"placement__{g}" for g in group]
     for line in (
-        Grade.objects.filter(placement__in=placements.values("pk"))
+        Grade.objects.filter(on("placement__"))
         .alias(scaled=scaled)
-        .values(*pgroup, key=_key(sel, "placement__"))
+        .values(
+            *pgroup,
+            key=_key(sel, "placement__", practice_type="placement__student__round__practice_type"),
+        )
         .annotate(**bands)
         .order_by()
     ):
-        ident = (*(line[g] for g in pgroup), line["key"])
-        lines.setdefault(ident, {"students": 0, "placed": 0}).update({k: line[k] for k in bands})
+        line_of((*(line[g] for g in pgroup), line["key"])).update({k: line[k] for k in bands})
     for figures in lines.values():
         for name in ("hosted", "first_choice", "completed", "finished", "grades"):
             figures.setdefault(name, 0)
