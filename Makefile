@@ -119,6 +119,7 @@ bench: env
 	$(BIN)/python bench/practicum.py
 	$(BIN)/python bench/training_certificates.py
 	$(BIN)/python bench/practicum_logbook.py
+	$(BIN)/python bench/practicum_comparisons.py
 	$(BIN)/python bench/training.py
 	$(BIN)/python bench/monitoring.py
 

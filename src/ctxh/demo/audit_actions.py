@@ -9,6 +9,9 @@ ACTIONS = {
         "Loaded a placement period in bulk (rounds, students, offers, preferences)"
     ),
     "allocationrun.bulk_load": _("Loaded a period's allocation runs and decisions in bulk"),
+    "placement.bulk_outcomes": _(
+        "Loaded what became of a period's placements in bulk (logbooks, evaluations, grades)"
+    ),
     "trainingclass.bulk_load": _("Loaded training classes and participants in bulk"),
     "degreetraining.bulk_load": _("Loaded degree trainees in bulk"),
 }

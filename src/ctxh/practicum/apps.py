@@ -53,7 +53,14 @@ def _register_permissions() -> None:
     )
     register(
         "practicum.student",
-        {"view": {po: ALL, vw: ALL, sc: ORG, st: SELF}, "add": school, "change": school},
+        {
+            "view": {po: ALL, vw: ALL, sc: ORG, st: SELF},
+            "add": school,
+            "change": school,
+            # The schools compared across years (a school its own figures).
+            "compare": {po: ALL, vw: ALL, sc: ORG},
+        },
+        labels={"compare": _("compare schools across years")},
     )
     facility = {po: ALL, fm: ORG}
     register(
@@ -91,6 +98,10 @@ def _register_permissions() -> None:
             "start": facility,
             "complete": facility,
             "interrupt": {po: ALL, sc: ORG, fm: ORG},
+            # Sites and instructors compared across years: a facility its own rows, a
+            # school its students', an instructor their own students' (narrowed by
+            # ctxh.practicum.selectors.comparisons.compare_q).
+            "compare": {po: ALL, vw: ALL, sc: ORG, fm: ORG, fi: ORG},
         },
         labels={
             "decide": _("accept or decline students"),
@@ -98,6 +109,7 @@ def _register_permissions() -> None:
             "start": _("start a student's practice"),
             "complete": _("confirm a practice's completion"),
             "interrupt": _("interrupt a placement"),
+            "compare": _("compare sites and instructors across years"),
         },
     )
     _register_part_two(everyone)

@@ -36,6 +36,7 @@ from ctxh.practicum.models import Offer, PlacementPeriod, PracticeSite
 
 from . import students as student_data
 from .allocation import load_history
+from .history import issue_letters, load_outcomes, school_rubrics
 from .network import load_network, load_offers, site_kinds
 from .plan import (
     CASEWORK,
@@ -56,6 +57,7 @@ from .plan import (
     current_dates,
     finished_dates,
 )
+from .years import load_earlier_years, load_running
 
 SEED = 2026
 LABEL = "Dữ liệu thực tập mẫu (demo)"
@@ -114,11 +116,19 @@ def load_practicum(*, password: str) -> dict[str, int] | None:
     schools = Organization.objects.in_bulk(codes, field_name="code")
     ordered_schools = [schools[c] for c in codes]
     users = User.objects.in_bulk(
-        ["programme", "school1", "school2", *(m for m, _e in FACILITY_ACCOUNTS.values())],
+        [
+            "programme",
+            "school1",
+            "school2",
+            "instructor1",
+            "instructor2",
+            *(m for m, _e in FACILITY_ACCOUNTS.values()),
+        ],
         field_name="username",
     )
     programme = users.get("programme")
 
+    _link_instructors(users)
     network = load_network(rng=rng, by=SYSTEM)
     by_code = {f.code: f for f in network.facilities}
     facility1 = by_code.get("CS-001")
@@ -238,6 +248,19 @@ def load_practicum(*, password: str) -> dict[str, int] | None:
     )
     _record("allocationrun.bulk_load", finished, agency, history)
     site_kinds(network, offered.offers + past_offered.offers)
+
+    part_two = _load_part_two(
+        rng=rng,
+        network=network,
+        agency=agency,
+        people=people,
+        finished=finished,
+        members=members,
+        schools=ordered_schools,
+        managers=managers,
+        published_by=published_by,
+        by=programme,
+    )
     return {
         "sites": len(network.sites),
         "instructors": seats["instructors"],
@@ -247,6 +270,71 @@ def load_practicum(*, password: str) -> dict[str, int] | None:
         "preferences": len(preferences),
         "placed": history["accepted"],
         "finished_students": len(past_students),
+        **part_two,
+    }
+
+
+def _link_instructors(users: dict) -> None:
+    """The demo's field-instructor accounts are the registry's instructors with their
+    e-mail address (``FieldInstructor.user``), so their pages find their students."""
+    from ctxh.workforce.models import FieldInstructor
+
+    for username in ("instructor1", "instructor2"):
+        user = users.get(username)
+        if user is not None and user.email:
+            FieldInstructor.objects.filter(
+                person__email__iexact=user.email, user__isnull=True
+            ).update(user=user)
+
+
+#: Completion letters issued through the documents service besides the demo students'.
+EXTRA_LETTERS = 6
+
+
+def _load_part_two(
+    *, rng, network, agency, people, finished, members, schools, managers, published_by, by
+) -> dict[str, int]:
+    """The practice and after (issue 11): the finished period's full history, two earlier
+    years, and the period in practice now. One audit summary per load."""
+    rubrics = school_rubrics(schools)
+    quality: dict[int, float] = {}
+
+    outcomes = load_outcomes(rng=rng, period=finished, rubrics=rubrics, full=True, quality=quality)
+    outcomes["letters"] = issue_letters(finished, usernames=STUDENT_ACCOUNTS, extra=EXTRA_LETTERS)
+    _record("placement.bulk_outcomes", finished, agency, outcomes)
+    earlier = load_earlier_years(
+        rng=rng,
+        network=network,
+        agency=agency,
+        members=members,
+        finished=finished,
+        schools=schools,
+        managers=managers,
+        published_by=published_by,
+        by=by,
+        rubrics=rubrics,
+        quality=quality,
+    )
+    for summary in earlier:
+        period = summary.pop("period")
+        _record("placement.bulk_outcomes", period, agency, summary)
+    running = load_running(
+        rng=rng,
+        network=network,
+        agency=agency,
+        people=people,
+        schools=schools,
+        managers=managers,
+        published_by=published_by,
+        by=by,
+    )
+    _record("placement.bulk_outcomes", running.pop("period"), agency, running)
+    return {
+        "completed": outcomes["completed"],
+        "letters": outcomes["letters"],
+        "earlier_periods": len(earlier),
+        "in_practice": running["in_practice"],
+        "waiting_entries": running["waiting_entries"],
     }
 
 

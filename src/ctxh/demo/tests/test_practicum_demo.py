@@ -33,7 +33,11 @@ BULK_ACTIONS = {
     "user.bulk_load",
     "placementperiod.bulk_load",
     "allocationrun.bulk_load",
+    "placement.bulk_outcomes",
 }
+HOSTED_AFTER = (Placement.Status.COMPLETED, Placement.Status.INTERRUPTED)
+#: The placements that took a seat (the finished period's went through the practice).
+TAKEN = (*Placement.ACTIVE, *HOSTED_AFTER)
 
 
 def _current_period_checks(current):
@@ -128,7 +132,7 @@ def _accounts_checks(current, finished):
     assert offer.instructors.filter(instructor=instructor1).exists()
     # Last semester facility1 accepted students, some supervised by instructor1.
     accepted = Placement.objects.filter(
-        period=finished, facility=facility1, status=Placement.Status.ACCEPTED
+        period=finished, facility=facility1, status__in=HOSTED_AFTER
     )
     assert accepted.exists()
     assert accepted.filter(instructor__instructor=instructor1).exists()
@@ -147,22 +151,25 @@ def _finished_period_checks(finished):
     placements = Placement.objects.filter(period=finished).select_related("offer", "student")
     assert placements.count() > 800
     statuses = Counter(placements.values_list("status", flat=True))
-    assert statuses["accepted"] > 0.85 * placements.count()
+    # Accepted, then through the practice: completed, or interrupted with a reason.
+    assert statuses["completed"] + statuses["interrupted"] > 0.85 * placements.count()
+    assert 0 < statuses["interrupted"] < 0.1 * placements.count()
+    assert statuses["accepted"] == 0
     assert 0 < statuses["declined"] < 0.15 * placements.count()
     assert statuses["proposed"] == 0  # the period is closed: every proposal was decided
     assert {p.run_id for p in placements} == {r.pk for r in committed}
-    # One active placement per student; nothing over seats, quotas or instructors.
-    active = placements.filter(status__in=Placement.ACTIVE)
+    # One placement taking a seat per student; nothing over seats, quotas or instructors.
+    active = placements.filter(status__in=TAKEN)
     per_student = Counter(active.values_list("student_id", flat=True))
     assert max(per_student.values()) == 1
     over = Offer.objects.filter(period=finished).annotate(
-        taken=Count("placements", filter=Q(placements__status__in=Placement.ACTIVE))
+        taken=Count("placements", filter=Q(placements__status__in=TAKEN))
     )
     assert all(o.taken <= o.seats for o in over)
     for quota in SchoolQuota.objects.filter(offer__period=finished):
         assert active.filter(offer=quota.offer, school=quota.school).count() <= quota.seats
     instructors = PeriodInstructor.objects.filter(period=finished).annotate(
-        taken=Count("placements", filter=Q(placements__status__in=Placement.ACTIVE))
+        taken=Count("placements", filter=Q(placements__status__in=TAKEN))
     )
     assert all(pi.taken <= pi.capacity for pi in instructors)
     offer_instructors = set(
@@ -174,8 +181,9 @@ def _finished_period_checks(finished):
         assert p.period_id == p.student.period_id == p.offer.period_id
         assert p.decided_at > p.proposed_at
         days[p.facility_id] += (p.decided_at - p.proposed_at).days
-        if p.status == Placement.Status.ACCEPTED:
+        if p.status in HOSTED_AFTER:
             assert (p.offer_id, p.instructor_id) in offer_instructors
+            assert p.started_at and (p.completed_at or p.interrupt_reason)
         else:
             assert p.decline_reason and p.instructor_id is None
     assert len(set(days.values())) > 3  # facilities decide at their own pace
@@ -191,7 +199,13 @@ def _finished_period_checks(finished):
 def test_practicum_demo_data_follows_the_procedure():
     call_command("demo", "--quiet")
     current = PlacementPeriod.objects.get(status=PlacementPeriod.Status.PREFERENCES)
-    finished = PlacementPeriod.objects.get(status=PlacementPeriod.Status.CLOSED)
+    finished = (
+        PlacementPeriod.objects.filter(
+            status=PlacementPeriod.Status.CLOSED, allocation_runs__isnull=False
+        )
+        .distinct()
+        .get()
+    )
     from django.utils import timezone
 
     assert current.preference_deadline > timezone.now()
@@ -199,6 +213,7 @@ def test_practicum_demo_data_follows_the_procedure():
     _current_period_checks(current)
     _accounts_checks(current, finished)
     _finished_period_checks(finished)
+    _part_two_checks(finished)
     # One summary audit event per bulk load, with counts only (nothing personal).
     events = AuditEvent.objects.filter(action__in=BULK_ACTIONS)
     assert Counter(events.values_list("action", flat=True)) == {
@@ -206,6 +221,7 @@ def test_practicum_demo_data_follows_the_procedure():
         "user.bulk_load": 1,
         "placementperiod.bulk_load": 2,
         "allocationrun.bulk_load": 1,
+        "placement.bulk_outcomes": 4,  # the finished period, two earlier years, the running one
     }
     for event in events:
         assert all(isinstance(v, int) for v in event.new_values.values())
@@ -220,3 +236,60 @@ def test_practicum_demo_data_follows_the_procedure():
         assert any(line.split()[:2] == [name, "student"] for line in lines if line.strip())
     assert User.objects.get(username="student3").check_password("ctxh-demo-2026")
     assert User.objects.get(username="lds00100").check_password("ctxh-demo-2026")
+
+
+def _part_two_checks(finished):
+    """Issue 11: the finished period's full history, two earlier years, the period in
+    practice now with entries waiting for instructor1's and instructor2's approval."""
+    from ctxh.practicum.models import Evaluation, Grade, LearningAgreement, LogEntry
+    from ctxh.practicum.selectors import comparisons
+    from ctxh.practicum.selectors.hours import approved_hours_by_placement
+    from ctxh.practicum.services.completion import completion_letter
+
+    placements = Placement.objects.filter(period=finished)
+    completed = list(
+        placements.filter(status=Placement.Status.COMPLETED).select_related(
+            "student__round", "student__user"
+        )
+    )
+    assert len(completed) > 700
+    hours = approved_hours_by_placement(completed)
+    assert all(hours[p.pk] >= p.student.round.required_hours for p in completed)
+    kinds = set(
+        Evaluation.objects.filter(placement__period=finished).values_list("kind", flat=True)
+    )
+    assert kinds == set(Evaluation.Kind.values)
+    assert Evaluation.objects.filter(placement__period=finished).exclude(comment="").exists()
+    assert Grade.objects.filter(placement__period=finished).count() == len(completed)
+    agreed = LearningAgreement.objects.filter(placement__period=finished, status="agreed")
+    assert agreed.count() == placements.filter(status__in=HOSTED_AFTER).count()
+    interrupted = placements.filter(status=Placement.Status.INTERRUPTED)
+    assert all(p.interrupt_reason for p in interrupted)
+    # Real completion letters (documents service) for the demo accounts' students.
+    mine = [p for p in completed if p.student.user.username in ("student1", "student3")]
+    assert mine and all(completion_letter(p) is not None for p in mine)
+    # Two earlier years: three closed periods in three years, compared.
+    closed = PlacementPeriod.objects.filter(status=PlacementPeriod.Status.CLOSED)
+    assert len({p.starts_on.year for p in closed}) >= 2 and closed.count() == 3
+    programme = User.objects.get(username="programme")
+    table = comparisons.facility_comparison(
+        user=programme, selection=comparisons.Selection(by="period")
+    )
+    assert len({row.key for row in table.city}) == 4  # and the period in practice
+    # The period in practice: instructor1 and instructor2 each have students with entries
+    # waiting for their approval; student1 is in practice with instructor1.
+    running = PlacementPeriod.objects.get(status=PlacementPeriod.Status.ACCEPTANCE)
+    for username in ("instructor1", "instructor2"):
+        fi = FieldInstructor.objects.get(user__username=username)
+        waiting = LogEntry.objects.filter(
+            placement__period=running,
+            placement__status=Placement.Status.IN_PRACTICE,
+            placement__instructor__instructor=fi,
+            status=LogEntry.Status.SUBMITTED,
+            current=True,
+        )
+        assert waiting.values("placement").distinct().count() >= 2, username
+    student1 = Placement.objects.get(
+        period=running, student__user__username="student1", status="in_practice"
+    )
+    assert student1.instructor.instructor.user.username == "instructor1"

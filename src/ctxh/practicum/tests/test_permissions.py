@@ -876,3 +876,43 @@ LOGBOOK_CASES = register(
 @pytest.mark.parametrize("case", LOGBOOK_CASES, ids=lambda c: c.id)
 def test_logbook_permissions(case, permission_world):
     assert_view_permissions(case, permission_world)
+
+
+# --- comparisons ---
+_comparers = ("programme", "viewer", "manager_a", "coordinator", "instructor_a")
+COMPARISON_CASES = [
+    ViewCase(
+        name,
+        allowed=_comparers,
+        forbidden_role=("student", "ward_officer_a", "nobody"),
+        methods=("get",),
+        query=query,
+        label=label,
+    )
+    for name in ("practicum:compare_facilities", "practicum:compare_instructors")
+    for query, label in ((None, ""), ({"format": "xlsx"}, "xlsx"))
+] + [
+    ViewCase(
+        "practicum:compare_schools",
+        allowed=("programme", "viewer", "coordinator"),
+        forbidden_role=("manager_a", "instructor_a", "student", "ward_officer_a", "nobody"),
+        methods=("get",),
+        query=query,
+        label=label,
+    )
+    for query, label in ((None, ""), ({"format": "xlsx"}, "xlsx"))
+]
+COMPARISON_CASES.append(
+    ViewCase(
+        "practicum:placements",
+        allowed=(*_comparers, "student"),
+        forbidden_role=("ward_officer_a", "nobody"),
+        methods=("get",),
+    )
+)
+COMPARISON_CASES = register(*COMPARISON_CASES)
+
+
+@pytest.mark.parametrize("case", COMPARISON_CASES, ids=lambda c: c.id)
+def test_comparison_permissions(case, permission_world):
+    assert_view_permissions(case, permission_world)

@@ -4,6 +4,7 @@ from .acceptance import urlpatterns as _acceptance
 from .agreement import urlpatterns as _agreement
 from .allocation import urlpatterns as _allocation
 from .board import urlpatterns as _board
+from .comparisons import urlpatterns as _comparisons
 from .evaluation import urlpatterns as _evaluation
 from .letters import urlpatterns as _letters
 from .logbook import urlpatterns as _logbook
@@ -30,4 +31,5 @@ urlpatterns = [
     *_practice,
     *_supervision,
     *_evaluation,
+    *_comparisons,
 ]
