@@ -77,9 +77,7 @@ class PublicWorld:
             public=True,
             status=Event.Status.OPEN,
         )
-        Registration.objects.create(
-            event=self.event, full_name=REGISTRANT, email=REGISTRANT_EMAIL
-        )
+        Registration.objects.create(event=self.event, full_name=REGISTRANT, email=REGISTRANT_EMAIL)
         self.closed_event = Event.objects.create(
             kind=Event.Kind.CONFERENCE,
             title="Hội nghị đã hết hạn đăng ký",
