@@ -122,6 +122,7 @@ bench: env
 	$(BIN)/python bench/practicum_comparisons.py
 	$(BIN)/python bench/training.py
 	$(BIN)/python bench/monitoring.py
+	$(BIN)/python bench/public.py
 
 # Extract strings (needs GNU gettext's xgettext), then compile with polib (no gettext needed).
 messages: env
