@@ -291,18 +291,23 @@ class PermissionWorld:
             "bad.errors.xlsx", ContentFile(b"PK-errors"), save=True
         )
         from ctxh.cooperation.tests.world import add_cooperation
+        from ctxh.cooperation.tests.world_events import add_events
         from ctxh.monitoring.tests.world import add_monitoring
         from ctxh.practicum.tests.world import add_practicum
         from ctxh.training.tests.world import add_training
 
-        add_practicum(self)
-        add_training(self)
-        add_monitoring(self)
-        add_cooperation(self)
-        from ctxh.cooperation.tests.world_events import add_events
-
-        add_events(self)
+        for add in (add_practicum, add_training, add_monitoring, add_cooperation, add_events):
+            self._extend(add)
         self._clients: dict[str, Client] = {}
+
+    def _extend(self, add) -> None:
+        """Let an app add its objects; one that rebinds a name another app set (two apps
+        calling different things ``practice_a``) fails here, not in a puzzling test."""
+        before = dict(vars(self))
+        add(self)
+        rebound = sorted(k for k, v in before.items() if vars(self).get(k) is not v)
+        if rebound:
+            raise RuntimeError(f"{add.__module__}.{add.__name__} rebinds {rebound}")
 
     def user(self, name: str):
         if name not in self.USERS and not hasattr(self, name):

@@ -65,31 +65,35 @@ def test_reports_are_attached_and_a_bad_one_writes_nothing(permission_world):
 def test_a_practice_contact_is_a_role_not_a_phone(permission_world):
     w = permission_world
     with pytest.raises(ValidationError) as error:
-        practice_save(by=w.manager_a, practice=w.practice_a, contact_role="Chị Lan 0909 123 456")
+        practice_save(
+            by=w.manager_a, practice=w.good_practice_a, contact_role="Chị Lan 0909 123 456"
+        )
     assert "contact_role" in error.value.message_dict
 
 
 def test_replication_is_followed(permission_world):
     w = permission_world
-    practice_save(by=w.manager_a, practice=w.practice_a, applied_at=[w.facility_b])
-    assert list(w.facility_b.practices_applied.all()) == [w.practice_a]
+    practice_save(by=w.manager_a, practice=w.good_practice_a, applied_at=[w.facility_b])
+    assert list(w.facility_b.practices_applied.all()) == [w.good_practice_a]
     page = w.client("programme").get(
         reverse("cooperation:practices"), {"applied_at": w.facility_b.pk}
     )
-    assert w.practice_a.title in page.content.decode()
+    assert w.good_practice_a.title in page.content.decode()
 
 
 def test_the_portal_selectors_return_public_facts_only(permission_world):
     w = permission_world
     research_save(by=w.programme, project=w.research_a, published=True, partners=[w.school_b])
-    practice_save(by=w.programme, practice=w.practice_a, published=True, applied_at=[w.facility_b])
+    practice_save(
+        by=w.programme, practice=w.good_practice_a, published=True, applied_at=[w.facility_b]
+    )
     research = published_research()
     assert [r.title for r in research] == [w.research_a.title]
     assert research[0].partners == (w.school_b.name,)
     assert published_research(q="nhu cau cao tuoi")[0].pk == w.research_a.pk
     assert published_research(level="national") == []
     practices = published_practices()
-    assert [p.title for p in practices] == [w.practice_a.title]
+    assert [p.title for p in practices] == [w.good_practice_a.title]
     assert practices[0].contact == f"{w.facility_a.name} — Phòng Công tác xã hội"
     fields = {f.name for f in dataclasses.fields(practices[0])} | {
         f.name for f in dataclasses.fields(research[0])

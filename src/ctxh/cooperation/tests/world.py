@@ -3,7 +3,7 @@
 Agreements, plans, research (this block): ``agreement`` (in force, the agency with the
 base ``school`` and ``school_b``), its plan of this year ``plan`` with ``task_a`` (school
 A's, coordinator's) and ``task_b`` (school B's); ``research_a`` led by school A (results
-written, not published), ``research_b`` led by school B; ``practice_a`` shared by facility
+written, not published), ``research_b`` led by school B; ``good_practice_a`` shared by facility
 A, ``practice_b`` by facility B; ``award_a`` (person A); ``attachment_a`` (a PDF of
 evidence on task A) and ``person_file_a`` (a PDF attached to person A: a record only its
 organisation sees, to prove the file view asks the owner's scope).
@@ -76,7 +76,7 @@ def add_cooperation(world) -> None:
         lead=w.school_b,
         starts_on=dt.date(year, 1, 1),
     )
-    w.practice_a = GoodPractice.objects.create(
+    w.good_practice_a = GoodPractice.objects.create(
         title="Nhóm đồng đẳng cho trẻ",
         organization=w.facility_a,
         problem="Trẻ mới vào trung tâm khó hòa nhập.",
