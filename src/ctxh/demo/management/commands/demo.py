@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
 from ctxh.demo.loader import DEFAULT_PASSWORD, load_demo
@@ -14,7 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not list the accounts.")
 
     def handle(self, *args, password, quiet, **options):
-        report = load_demo(password=password)
+        # The demo's services notify its invented people (letters issued, registrations):
+        # those e-mails stay in memory instead of filling the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            report = load_demo(password=password)
         self.stdout.write(
             _("Demo data ready: %(c)d organisations created, %(u)d updated, %(n)d users created.")
             % {
