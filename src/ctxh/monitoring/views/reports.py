@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_POST
 
 from ctxh.core.exporting import XLSX_CONTENT_TYPE
 from ctxh.core.jobs import reap_stale_jobs
@@ -28,34 +28,7 @@ from ..report_output import render_xlsx
 from ..services.reports import report_filename, report_start
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def report_list(request):
-    """Past reports (newest first) and, for the programme office, the form to start one."""
-    require(request.user, Report, "view")
-    may_add = can(request.user, Report, "add")
-    form = ReportForm(request.POST or None)
-    if request.method == "POST":
-        require(request.user, Report, "add")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                report = report_start(
-                    by=request.user,
-                    kind=data["kind"],
-                    year=data.get("year"),
-                    start=data.get("start"),
-                    end=data.get("end"),
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
-            else:
-                messages.success(request, _("The report is being generated."))
-                return redirect("monitoring:report", pk=report.pk)
+def _list(request, form: ReportForm):
     reports = Report.objects.visible_to(request.user, "view").select_related(
         "document", "created_by", "job"
     )
@@ -63,8 +36,44 @@ def report_list(request):
     return render(
         request,
         "monitoring/reports/list.html",
-        {"page": page, "form": form, "may_add": may_add},
+        {"page": page, "form": form, "may_add": can(request.user, Report, "add")},
     )
+
+
+@login_required
+@require_GET
+def report_list(request):
+    """Past reports (newest first) and, for the programme office, the form to start one."""
+    require(request.user, Report, "view")
+    return _list(request, ReportForm())
+
+
+@login_required
+@require_POST
+def report_generate(request):
+    """Start a report (the programme office): a background job; then its page."""
+    require(request.user, Report, "add")
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = report_start(
+                by=request.user,
+                kind=data["kind"],
+                year=data.get("year"),
+                start=data.get("start"),
+                end=data.get("end"),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("The report is being generated."))
+            return redirect("monitoring:report", pk=report.pk)
+    return _list(request, form)
 
 
 @login_required
@@ -125,6 +134,7 @@ def report_pdf(request, pk: int):
 
 urlpatterns = [
     path("reports/", report_list, name="reports"),
+    path("reports/generate/", report_generate, name="report_generate"),
     path("reports/<int:pk>/", report_detail, name="report"),
     path("reports/<int:pk>/report.xlsx", report_xlsx, name="report_xlsx"),
     path("reports/<int:pk>/report.pdf", report_pdf, name="report_pdf"),
