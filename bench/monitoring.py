@@ -11,7 +11,8 @@ the end), filled with bulk inserts (never timed), then the demo's indicators and
 * **City** (demo-like): 168 wards and their offices, 92 facilities, 6.500 people, 5.000
   enrolments, residents' headcounts of 8 quarters, allowance figures ward × 8 groups × 36
   months. Every active indicator for the city and its 168 wards (the city value and the ward
-  breakdown of each) < 1 s; the dashboard ``/monitoring/`` p95 < 300 ms.
+  breakdown of each) < 1 s; the dashboard ``/monitoring/`` p95 < 300 ms; the annual report
+  generated end to end (snapshot + Excel + PDF), timed for information.
 * **National** (PostgreSQL): 34 provinces, 3.300 commune-level units with their offices,
   3.000 facilities, 200.000 staff, 200.000 enrolments, allowance figures ward × 8 groups ×
   36 months (950.400 rows): the full indicator set (city value + ward breakdown of each)
@@ -259,6 +260,36 @@ def _page(client, url: str, runs: int) -> tuple[int, float, float]:
     )
 
 
+def _annual_report(agency, programme, year: int) -> None:
+    """The annual report on the city, end to end as its job runs it: the snapshot (one
+    consistent read), the Excel workbook, the official document issued and its PDF
+    rendered. Informative (the issue sets no target)."""
+    from ctxh.monitoring.models import Report
+    from ctxh.monitoring.services.reports import generate_report
+
+    report = Report.objects.create(
+        kind="annual",
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 12, 31),
+        title=f"Báo cáo năm {year}",
+        organization=agency,
+        created_by=programme,
+    )
+    marks: dict[int, float] = {}
+    t0 = time.perf_counter()
+    generate_report(
+        report, progress=lambda percent, message="": marks.setdefault(percent, time.perf_counter())
+    )
+    total = time.perf_counter() - t0
+    snapshot, excel, pdf = marks[50] - marks[5], marks[65] - marks[50], marks[100] - marks[65]
+    print(
+        f"  annual report end to end  {total * 1000:7.0f} ms  (snapshot {snapshot * 1000:.0f} ms, "
+        f"Excel {excel * 1000:.0f} ms, document + PDF {pdf * 1000:.0f} ms; "
+        f"{len(report.snapshot['wards']['rows'])} wards)  info",
+        flush=True,
+    )
+
+
 def run_backend(scale: float, runs: int, national: bool) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ctxh.test_settings")
     import django
@@ -316,6 +347,7 @@ def run_backend(scale: float, runs: int, national: bool) -> int:
         )
         queries, p50, p95 = _page(client, "/monitoring/wards/?sort=wards_with_staff", runs // 2)
         print(f"  ward table  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms ({queries} queries)")
+        _annual_report(agency, programme, year)
 
         if national and connection.vendor == "postgresql":
             t0 = time.perf_counter()

@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     TRAINING_CERTIFICATE = "training_certificate", _("Training certificate")
     COMPLETION = "completion", _("Practicum completion certificate")
     EVENT_CERTIFICATE = "event_certificate", _("Event participation certificate")
+    REPORT = "report", _("Report")
 
 
 #: The kind's abbreviation in the document's symbol (ký hiệu), before the issuer's own.
@@ -38,6 +39,7 @@ KIND_SYMBOLS: dict[str, str] = {
     Kind.TRAINING_CERTIFICATE: "GCN",
     Kind.COMPLETION: "GXN",
     Kind.EVENT_CERTIFICATE: "GCN",
+    Kind.REPORT: "BC",
 }
 
 

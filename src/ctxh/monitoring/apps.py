@@ -14,8 +14,10 @@ class MonitoringConfig(AppConfig):
         register(NavItem(_("Monitoring"), "monitoring:index", "monitoring.Indicator", order=60))
         _register_permissions()
         _register_submission_permissions()
+        _register_report_permissions()
         from ctxh.core import reminders
 
+        from . import jobs  # noqa: F401  (the report's job handler registers)
         from .services.submissions import remind_all_due
 
         # ``ctxh remind`` (cron, or the demo's worker): reports not yet submitted.
@@ -91,4 +93,18 @@ def _register_submission_permissions() -> None:
                 "monitoring:completeness_remind",
             ),
         )
+    )
+
+
+def _register_report_permissions() -> None:
+    """The programme reports' rows: the programme office generates them (``add``) and
+    reads them; the viewer reads them. A report is the city's, issued by the agency."""
+    from ctxh.core.roles import ALL, Role
+    from ctxh.core.roles import register as register_rows
+
+    po, vw = Role.PROGRAMME_OFFICE, Role.VIEWER
+    register_rows(
+        "monitoring.report",
+        {"view": {po: ALL, vw: ALL}, "add": {po: ALL}},
+        labels={"add": _("generate programme reports")},
     )

@@ -34,3 +34,11 @@ ACTIONS |= {
     "submission.load": _("Loaded periodic reports"),
     "closedperiod.create": _("Closed a reporting period"),
 }
+
+# --- reports ---
+ACTIONS |= {
+    "report.start": _("Started generating a programme report"),
+    "report.finish": _("Generated a programme report"),
+    "report.fail": _("Could not generate a programme report"),
+}
+OBJECT_URLS |= {"monitoring.report": "monitoring:report"}

@@ -9,6 +9,7 @@ from .indicators import (  # noqa: F401
     Target,
     TargetRevision,
 )
+from .reports import Report  # noqa: F401
 from .submissions import (  # noqa: F401
     ClosedPeriod,
     DataField,

@@ -242,10 +242,60 @@ def _url(name: str, **params) -> str | None:
     return url + ("?" + urlencode(params) if params else "")
 
 
-def figure_link(user, indicator: Indicator, *, breakdown: str | None = None, key=None):
+@memo
+def _approved_by_ward(*, dataset_code: str, year: int) -> dict[int, tuple[int, int] | None]:
+    """{ward: (submission, organisation)} of the approved submission of each ward's latest
+    period in ``year`` of a data set (None when several organisations of the ward reported
+    that period); one query."""
+    try:
+        from ctxh.monitoring.models import Submission
+    except ImportError:  # pragma: no cover - the submissions part is absent
+        return {}
+    rows = (
+        Submission.objects.filter(
+            dataset__code=dataset_code,
+            status=Submission.Status.APPROVED,
+            period_start__year=year,
+            organization__ward__isnull=False,
+        )
+        .order_by("period_start", "id")
+        .values_list("organization__ward_id", "period_start", "pk", "organization_id")
+    )
+    latest: dict[int, tuple] = {}
+    found: dict[int, tuple[int, int] | None] = {}
+    for ward, period, pk, org in rows:
+        if ward not in latest or period > latest[ward]:
+            latest[ward], found[ward] = period, (pk, org)
+        elif period == latest[ward]:
+            found[ward] = None
+    return found
+
+
+def _submission_link(user, indicator: Indicator, ward, year: int | None) -> str | None:
+    """A ward's submitted figure → that ward's approved submission of the latest period
+    of the year, if ``user`` may open it; else the list of the submissions of the ward."""
+    if ward is not None and year is not None:
+        from ctxh.core.scoping import scope_for
+        from ctxh.monitoring.models import Submission
+
+        found = _approved_by_ward(dataset_code=indicator.dataset_code, year=year).get(ward)
+        if found and scope_for(user, Submission, "view").covers(found[1]):
+            return reverse("monitoring:submission_detail", args=[found[0]])
+    return _url("monitoring:submissions", dataset=indicator.dataset_code, ward=ward)
+
+
+def figure_link(
+    user,
+    indicator: Indicator,
+    *,
+    breakdown: str | None = None,
+    key=None,
+    year: int | None = None,
+):
     """The list of the records behind a figure, filtered to it, if ``user`` may open that
     list (None otherwise): the workforce list, the facilities, the trained people, the
-    practicum board."""
+    practicum board; a ward's submitted figure (``year`` given) opens the ward's approved
+    submission."""
     ward = key if breakdown == "ward" else None
     sector = key if breakdown == "sector" else None
     name = indicator.computation if indicator.method == Indicator.Method.COMPUTATION else ""
@@ -263,7 +313,7 @@ def figure_link(user, indicator: Indicator, *, breakdown: str | None = None, key
     if name in {"students_placed", "students_completed"} and can(user, PlacementPeriod, "view"):
         return _url("practicum:board")
     if indicator.method == Indicator.Method.SUBMISSION:
-        return _url("monitoring:submissions", dataset=indicator.dataset_code, ward=ward)
+        return _submission_link(user, indicator, ward, year)
     return None
 
 
@@ -433,7 +483,7 @@ def breakdown_lines(user, indicator: Indicator, breakdown: str, year: int) -> li
                 key=key,
                 label=str(labels.get(key, key or "—")),
                 value=value,
-                link=figure_link(user, indicator, breakdown=breakdown, key=key),
+                link=figure_link(user, indicator, breakdown=breakdown, key=key, year=year),
                 target=target,
                 light=traffic_light(
                     value,

@@ -150,3 +150,76 @@ INDICATOR_CASES = register(
 @pytest.mark.parametrize("case", INDICATOR_CASES, ids=lambda c: c.id)
 def test_indicator_permissions(case, permission_world):
     assert_view_permissions(case, permission_world)
+
+
+# --- reports ---
+
+
+def _report(world) -> dict:
+    """A ready annual report of the current year (generated directly, once per world)."""
+    from django.utils import timezone
+
+    from ctxh.monitoring.models import Report
+    from ctxh.monitoring.services.reports import generate_report
+
+    report = getattr(world, "monitoring_report", None)
+    if report is None:
+        year = timezone.localdate().year
+        report = Report.objects.create(
+            kind="annual",
+            period_start=f"{year}-01-01",
+            period_end=f"{year}-12-31",
+            title=f"Báo cáo năm {year}",
+            organization=world.agency,
+            created_by=world.programme,
+        )
+        report.refresh_from_db()
+        world.monitoring_report = generate_report(report)
+    return {"pk": world.monitoring_report.pk}
+
+
+REPORT_READERS = ("programme", "viewer")
+NOT_REPORT_READERS = ("ward_officer_a", "manager_a", "coordinator", "nobody")
+
+REPORT_CASES = register(
+    ViewCase(
+        "monitoring:report_generate",
+        allowed=("programme",),
+        forbidden_role=("viewer", *NOT_REPORT_READERS),
+        methods=("post",),
+        data=lambda w: {"kind": "annual", "year": "2026"},
+        writes=True,
+    ),
+    ViewCase(
+        "monitoring:reports",
+        allowed=REPORT_READERS,
+        forbidden_role=NOT_REPORT_READERS,
+        methods=("get",),
+    ),
+    ViewCase(
+        "monitoring:report",
+        kwargs=_report,
+        allowed=REPORT_READERS,
+        forbidden_role=NOT_REPORT_READERS,
+        methods=("get",),
+    ),
+    ViewCase(
+        "monitoring:report_xlsx",
+        kwargs=_report,
+        allowed=REPORT_READERS,
+        forbidden_role=NOT_REPORT_READERS,
+        methods=("get",),
+    ),
+    ViewCase(
+        "monitoring:report_pdf",
+        kwargs=_report,
+        allowed=REPORT_READERS,
+        forbidden_role=NOT_REPORT_READERS,
+        methods=("get",),
+    ),
+)
+
+
+@pytest.mark.parametrize("case", REPORT_CASES, ids=lambda c: c.id)
+def test_report_permissions(case, permission_world):
+    assert_view_permissions(case, permission_world)

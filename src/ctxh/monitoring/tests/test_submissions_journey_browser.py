@@ -1,12 +1,15 @@
 """Journey (issue 13), in headless Chromium: a ward officer submits the quarter's allowance
 figures → the programme office returns them with a comment → the ward corrects and submits
 again → the programme office approves → the figure shows on the submission's page and the
-ward counts as reported on the completeness page. Screenshots in test-artifacts/ on failure.
+ward counts as reported on the completeness page → the ward's figure on the indicator's
+ward breakdown opens the submission → the programme office generates the annual report
+(a background job: run at once by the test settings) and its Excel holds the figure. Screenshots in test-artifacts/ on failure.
 """
 
 from __future__ import annotations
 
 import importlib
+import io
 import os
 from pathlib import Path
 
@@ -41,8 +44,10 @@ def browser():
 @pytest.fixture
 def city(transactional_db):
     from django.apps import apps
+    from django.conf import settings
 
-    from ctxh.monitoring.models import DataSet
+    from ctxh.geo.models import Province, Ward
+    from ctxh.monitoring.models import DataSet, Indicator
     from ctxh.organizations.tests.factories import OrganizationFactory
     from ctxh.testing import make_user
 
@@ -59,10 +64,33 @@ def city(transactional_db):
 
     c = City()
     c.agency = OrganizationFactory(code="J-AGENCY", kind="agency", name="Sở Thử")
-    c.office = OrganizationFactory(code="J-UBND", kind="ward_office", name="UBND Phường Hành Trình")
+    province, _ = Province.objects.get_or_create(
+        code=settings.CTXH_PROVINCE,
+        defaults={"name": "Thành phố Thử", "division_type": "thành phố", "codename": "thu"},
+    )
+    c.ward = Ward.objects.create(
+        code=969001, name="Phường Hành Trình", kind="phuong", codename="ht", province=province
+    )
+    c.office = OrganizationFactory(
+        code="J-UBND", kind="ward_office", name="UBND Phường Hành Trình", ward=c.ward
+    )
     c.programme = make_user("programme_office", c.agency, username="j_programme", password=PASSWORD)
     c.officer = make_user("ward_officer", c.office, username="j_ward", password=PASSWORD)
     c.allowance = DataSet.objects.get(code="ward_allowance")
+    # The dashboard's indicator of the allowance recipients (as the demo loads it).
+    c.indicator, _ = Indicator.objects.get_or_create(
+        code="allowance_recipients",
+        defaults={
+            "name": "Người hưởng trợ cấp xã hội hằng tháng",
+            "unit": "people",
+            "theme": "beneficiaries",
+            "method": "submission",
+            "dataset_code": "ward_allowance",
+            "field_code": "total",
+            "aggregation": "latest",
+            "breakdowns": ["ward"],
+        },
+    )
     return c
 
 
@@ -88,6 +116,7 @@ def _fill(page, values: dict) -> None:
 
 
 def test_submission_journey(browser, live_server, city):
+    from openpyxl import load_workbook
     from playwright.sync_api import expect
 
     from ctxh.monitoring.models import Submission
@@ -168,8 +197,37 @@ def test_submission_journey(browser, live_server, city):
         expect(row.locator("[data-testid=status]")).to_have_attribute("data-status", "approved")
         row.locator("a").click()
         expect(office.locator("[data-testid=value-total]")).to_have_text("3.612")
-        # TODO(dashboard, lead at merge): the dashboard's figure for this ward shows 3.612
-        # and links to this submission; the annual report's Excel contains 3.612.
+
+        step = "dashboard-links"
+        # The ward's figure on the indicator's ward breakdown is 3.612 and opens this
+        # submission.
+        year = submission.period_start.year
+        office.goto(f"{base}/monitoring/indicators/{city.indicator.pk}/?year={year}")
+        line = office.locator(f"[data-testid=breakdown-ward] tr[data-key='{city.ward.pk}']")
+        expect(line.locator("[data-testid=figure-link]")).to_have_text("3.612")
+        line.locator("[data-testid=figure-link]").click()
+        office.wait_for_url(f"**/monitoring/submissions/{submission.pk}/")
+        expect(office.locator("[data-testid=value-total]")).to_have_text("3.612")
+
+        step = "annual-report"
+        office.goto(f"{base}/monitoring/reports/")
+        office.select_option("#id_kind", "annual")
+        office.select_option("#id_year", str(year))
+        office.click("[data-testid=generate]")
+        office.wait_for_url("**/monitoring/reports/*/")
+        state = office.locator("[data-testid=report-state]")
+        expect(state).to_have_attribute("data-status", "ready", timeout=30_000)
+        with office.expect_download() as download_info:
+            office.click("[data-testid=report-xlsx]")
+        download = download_info.value
+        assert download.suggested_filename == f"bao-cao-ctxh-nam-{year}.xlsx"
+        workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+        rows = list(workbook["Chỉ tiêu"].iter_rows(values_only=True))
+        allowance = next(r for r in rows if r and r[0] == "allowance_recipients")
+        assert allowance[3] == 3612  # the city total: this ward's figure alone
+        ward_rows = list(workbook["Theo phường, xã"].iter_rows(values_only=True))
+        column = ward_rows[1].index(city.indicator.name)
+        assert next(r for r in ward_rows if r and r[0] == city.ward.pk)[column] == 3612
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
         pages = [p for context in contexts for p in context.pages]

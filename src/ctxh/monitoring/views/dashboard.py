@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ctxh.core.exporting import xlsx_response
-from ctxh.core.permissions import require
+from ctxh.core.permissions import can, require
 
-from ..models import Indicator
+from ..models import Indicator, Report
 from ..selectors.computations import figures_cache, today
 from ..selectors.indicators import dashboard, programme_years, ward_table
 
@@ -33,7 +33,11 @@ def index(request):
     return render(
         request,
         "monitoring/dashboard/index.html",
-        {"board": board, "years": [y for y in programme_years() if y <= today().year]},
+        {
+            "board": board,
+            "years": [y for y in programme_years() if y <= today().year],
+            "may_see_reports": can(request.user, Report, "view"),
+        },
     )
 
 
