@@ -26,3 +26,14 @@ def test_a_facility_sees_its_proposals_and_nothing_of_others(permission_world):
     assert len(_labels(permission_world.manager_a)) == 1
     assert len(_labels(permission_world.ward_officer_a)) == 0
     assert _labels(permission_world.nobody) == []
+
+
+def test_a_student_in_practice_elsewhere_finds_the_logbook_on_the_board(permission_world):
+    """The board shows the period taking preferences; a student in practice in another
+    period is pointed to their logbook first."""
+    w = permission_world
+    page = w.client("practising_student").get("/practicum/")
+    assert page.status_code == 200
+    assert b'data-testid="practising"' in page.content
+    assert f"/practicum/placements/{w.placement_practice.pk}/logbook/".encode() in page.content
+    assert b'data-testid="practising"' not in w.client("student").get("/practicum/").content

@@ -11,7 +11,7 @@ from django.urls import path
 
 from ctxh.core.permissions import require
 
-from ..models import PlacementPeriod
+from ..models import Placement, PlacementPeriod
 from ..selectors import board_facility, board_programme, board_school, board_student
 from ..selectors.network import current_period
 
@@ -41,10 +41,19 @@ def board(request):
             if data is not None:
                 sections.append((f"practicum/board/_{name}.html", data))
     periods = PlacementPeriod.objects.visible_to(request.user).order_by("-starts_on", "-id")[:20]
+    # A student in practice in another period than the one shown: their logbook first.
+    practising = (
+        Placement.objects.filter(student__user=request.user, status__in=Placement.CURRENT)
+        .exclude(period=period)
+        .select_related("facility", "period")
+        .first()
+        if getattr(request.user, "is_authenticated", False)
+        else None
+    )
     return render(
         request,
         "practicum/board.html",
-        {"period": period, "periods": periods, "sections": sections},
+        {"period": period, "periods": periods, "sections": sections, "practising": practising},
     )
 
 
