@@ -1,12 +1,15 @@
 """Numbers print in the Vietnamese way (23.912) because USE_THOUSAND_SEPARATOR is on — so an
 id printed raw in a template becomes "3.552" once ids pass 999 (PostgreSQL reaches that
 early): a form field ``rank-3.552`` or a link ``?period=1.204`` then breaks. Every id a
-template prints goes through ``|stringformat:"d"`` (or ``{% url %}``, which never localises)."""
+template prints, and every page number in a link, goes through ``|stringformat:"d"`` (or
+``{% url %}``, which never localises)."""
 
 import re
 from pathlib import Path
 
-RAW_ID = re.compile(r"\{\{\s*(?:\w+\.)*(?:pk|id|\w+_id)\s*\}\}")
+RAW_ID = re.compile(
+    r"\{\{\s*(?:\w+\.)*(?:pk|id|\w+_id|previous_page_number|next_page_number)\s*\}\}"
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
