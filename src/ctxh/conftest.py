@@ -72,3 +72,29 @@ def permission_world(db, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     return PermissionWorld()
+
+
+# The reference data the migrations ship (target groups, services, the Decision 112 targets,
+# the monitoring's indicators and periodic data sets): a test with ``transaction=True`` (the
+# browser journeys, the concurrency tests) starts from a database flushed by the one before,
+# so it is loaded again by the migrations' own idempotent functions.
+SHIPPED_DATA = (
+    ("ctxh.organizations.migrations.0002_reference_lists", "load"),
+    ("ctxh.workforce.migrations.0002_decision_112_targets", "load"),
+    ("ctxh.monitoring.migrations.0001_initial", "copy_workforce_targets"),
+    ("ctxh.monitoring.migrations.0003_submission_datasets", "load"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data_after_a_flush(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module, function in SHIPPED_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)

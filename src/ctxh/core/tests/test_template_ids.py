@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 RAW_ID = re.compile(
-    r"\{\{\s*(?:\w+\.)*(?:pk|id|\w+_id|previous_page_number|next_page_number)\s*\}\}"
+    # (a form's bound field such as ``form.client_id`` renders an input: not an id)
+    r"\{\{\s*(?!form\.)(?:\w+\.)*(?:pk|id|\w+_id|previous_page_number|next_page_number)\s*\}\}"
 )
 ROOT = Path(__file__).resolve().parents[2]
 
