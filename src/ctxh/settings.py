@@ -62,6 +62,14 @@ CTXH_AGENCY_NAME = os.environ.get("CTXH_AGENCY_NAME", "Sở Y tế Thành phố 
 CTXH_PROVINCE = int(os.environ.get("CTXH_PROVINCE", "79"))
 #: The address users reach the site at: the links in invitation and reset e-mails use it.
 CTXH_BASE_URL = os.environ.get("CTXH_BASE_URL", "http://127.0.0.1:8000")
+# Public pages' limits (requests a minute per client, counted in the cache), the portal's
+# cache of public facts, and the largest uploaded file (docs/deploy.md).
+CTXH_VERIFY_RATE_LIMIT = int(os.environ.get("CTXH_VERIFY_RATE_LIMIT", "30"))
+CTXH_PORTAL_REGISTRATION_RATE_LIMIT = int(
+    os.environ.get("CTXH_PORTAL_REGISTRATION_RATE_LIMIT", "10")
+)
+CTXH_PORTAL_CACHE_SECONDS = int(os.environ.get("CTXH_PORTAL_CACHE_SECONDS", "120"))
+CTXH_UPLOAD_MAX_MB = int(os.environ.get("CTXH_UPLOAD_MAX_MB", "20"))
 # Excel imports: a file with more rows, or larger, is refused before any row is read.
 CTXH_IMPORT_MAX_ROWS = int(os.environ.get("CTXH_IMPORT_MAX_ROWS", "100000"))
 CTXH_IMPORT_MAX_BYTES = int(os.environ.get("CTXH_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
