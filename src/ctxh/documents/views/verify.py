@@ -9,16 +9,13 @@ codes cannot be guessed by trying them; more is answered 429.
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ctxh.core.clientip import client_ip
+from ctxh.core.ratelimit import over_limit
 
 from ..selectors import verification
 
@@ -28,16 +25,7 @@ DEFAULT_RATE_LIMIT = 30  # requests per minute per client address
 def _limited(request) -> bool:
     """Count this request; True when the client asked more than the limit this minute."""
     limit = getattr(settings, "CTXH_VERIFY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
-    minute = int(time.time() // 60)
-    key = f"ctxh:verify:{client_ip(request) or 'unknown'}:{minute}"
-    if cache.add(key, 1, timeout=90):
-        return limit < 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=90)
-        count = 1
-    return count > limit
+    return over_limit(request, scope="verify", limit=limit)
 
 
 def _too_many(request):

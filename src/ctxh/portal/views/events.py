@@ -8,11 +8,9 @@ moves the events' cache generation on, so the seats left shown next are the true
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,8 +23,8 @@ from django.views.decorators.http import require_http_methods
 from ctxh.cooperation.models import Event, Registration
 from ctxh.cooperation.selectors.events import PublicEvent, public_event, public_events
 from ctxh.cooperation.services.registration import register_visitor
-from ctxh.core.clientip import client_ip
 from ctxh.core.forms import apply_errors
+from ctxh.core.ratelimit import over_limit
 
 from ..forms import EventFilterForm, VisitorRegistrationForm
 from ..selectors import bump_events, cached, events_generation
@@ -104,16 +102,7 @@ def _limited(request) -> bool:
     """Count this registration; True when the client sent more than the limit this
     minute (the same shared-cache counter as the documents' verification)."""
     limit = getattr(settings, "CTXH_PORTAL_REGISTRATION_RATE_LIMIT", DEFAULT_RATE_LIMIT)
-    minute = int(time.time() // 60)
-    key = f"ctxh:portal:register:{client_ip(request) or 'unknown'}:{minute}"
-    if cache.add(key, 1, timeout=90):
-        return limit < 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=90)
-        count = 1
-    return count > limit
+    return over_limit(request, scope="portal:register", limit=limit)
 
 
 #: The service's refusals, said for a visitor (the duplicate's own message names the person
