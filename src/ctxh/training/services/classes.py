@@ -23,7 +23,7 @@ from ctxh.core.transitions import transition
 
 from ..models import Attendance, ClassSession, Enrollment, TrainingClass
 from .catalogue import _unknown
-from .places import FINISHED, fill_from_waitlist, locked_class
+from .places import FINISHED, _nominators, fill_from_waitlist, locked_class
 
 #: What a service may set on a class (status moves through :func:`class_move`).
 CLASS_FIELDS = (
@@ -225,20 +225,10 @@ def session_delete(*, session: ClassSession, by) -> None:
 def participant_organization_users(klass: TrainingClass, statuses=ACTIVE_ENROLMENT) -> list:
     """The accounts to tell about a class's participants: the people of their
     organisations who nominate staff, and the participants' own accounts."""
-    from ctxh.accounts.models import Membership
-    from ctxh.accounts.roles import Role
-
     enrollments = klass.enrollments.filter(status__in=statuses)
     org_ids = set(enrollments.exclude(organization=None).values_list("organization_id", flat=True))
-    users = [
-        m.user
-        for m in Membership.objects.filter(
-            organization_id__in=org_ids,
-            role__in=(Role.WARD_OFFICER, Role.FACILITY_MANAGER, Role.SCHOOL_COORDINATOR),
-            active=True,
-            user__is_active=True,
-        ).select_related("user")
-    ]
+    # The accounts that nominate for those organisations (one definition, in places).
+    users = [user for found in _nominators(org_ids).values() for user in found]
     from django.contrib.auth import get_user_model
 
     own = get_user_model().objects.filter(
