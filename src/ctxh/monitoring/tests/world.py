@@ -27,16 +27,6 @@ def add_monitoring(world) -> None:
         code="PERM-UBND-B", kind="ward_office", name="UBND Phường Thử B", ward=w.ward_b
     )
     w.ward_officer_b = make_user("ward_officer", w.ward_office_b)
-    if not DataSet.objects.filter(code="ward_allowance").exists():
-        # A test with transaction=True starts from a flushed database: the data sets that
-        # migration 0003 ships are loaded again by the same function.
-        import importlib
-
-        from django.apps import apps
-
-        importlib.import_module("ctxh.monitoring.migrations.0003_submission_datasets").load(
-            apps, None
-        )
     w.allowance = DataSet.objects.get(code="ward_allowance")
     w.services_form = DataSet.objects.get(code="social_work_services")
     w.quarter = latest_due_period(w.allowance)
